@@ -1,0 +1,223 @@
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.bucket_statistics import BucketStatistics
+from ...models.error_body import ErrorBody
+from ...types import Response, encode_query
+
+
+def _get_kwargs(
+    *,
+    name: str,
+    type_: str,
+    startdate: str,
+    enddate: str,
+) -> dict[str, Any]:
+
+    _query = encode_query(
+        [
+            ("name", name),
+            ("type", type_),
+            ("startdate", startdate),
+            ("enddate", enddate),
+        ]
+    )
+
+    _url = "/bucket/statistics"
+    if _query:
+        _url += "?" + _query
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": _url,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BucketStatistics | ErrorBody | None:
+    try:
+        if response.status_code == 200:
+            _data = response.json()
+            if not isinstance(_data, dict):
+                return None
+            response_200 = BucketStatistics.from_dict(_data)
+
+            return response_200
+
+        _data = response.json()
+        if not isinstance(_data, dict):
+            return None
+        response_default = ErrorBody.from_dict(_data)
+
+        return response_default
+
+    except (ValueError, TypeError, KeyError, AttributeError):
+        # Not JSON (an empty body, an HTML error page from a proxy) or not the documented shape:
+        # leave `parsed` empty; callers read status_code and content.
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BucketStatistics | ErrorBody]:
+    return Response(
+        status_code=response.status_code,
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    name: str,
+    type_: str,
+    startdate: str,
+    enddate: str,
+) -> Response[BucketStatistics | ErrorBody]:
+    """Usage statistics of a bucket (requests, traffic, ...).
+
+     The response shape is not documented; known fields are optional.
+
+    Args:
+        name (str): `b64u` of the bucket name.
+        type_ (str): Statistic to report, e.g. `uploadRequest`.
+        startdate (str): First day, `YYYY-MM-DD`.
+        enddate (str): Last day, `YYYY-MM-DD`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BucketStatistics | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        type_=type_,
+        startdate=startdate,
+        enddate=enddate,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    name: str,
+    type_: str,
+    startdate: str,
+    enddate: str,
+) -> BucketStatistics | ErrorBody | None:
+    """Usage statistics of a bucket (requests, traffic, ...).
+
+     The response shape is not documented; known fields are optional.
+
+    Args:
+        name (str): `b64u` of the bucket name.
+        type_ (str): Statistic to report, e.g. `uploadRequest`.
+        startdate (str): First day, `YYYY-MM-DD`.
+        enddate (str): Last day, `YYYY-MM-DD`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BucketStatistics | ErrorBody
+    """
+
+    return sync_detailed(
+        client=client,
+        name=name,
+        type_=type_,
+        startdate=startdate,
+        enddate=enddate,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    name: str,
+    type_: str,
+    startdate: str,
+    enddate: str,
+) -> Response[BucketStatistics | ErrorBody]:
+    """Usage statistics of a bucket (requests, traffic, ...).
+
+     The response shape is not documented; known fields are optional.
+
+    Args:
+        name (str): `b64u` of the bucket name.
+        type_ (str): Statistic to report, e.g. `uploadRequest`.
+        startdate (str): First day, `YYYY-MM-DD`.
+        enddate (str): Last day, `YYYY-MM-DD`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BucketStatistics | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        type_=type_,
+        startdate=startdate,
+        enddate=enddate,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    name: str,
+    type_: str,
+    startdate: str,
+    enddate: str,
+) -> BucketStatistics | ErrorBody | None:
+    """Usage statistics of a bucket (requests, traffic, ...).
+
+     The response shape is not documented; known fields are optional.
+
+    Args:
+        name (str): `b64u` of the bucket name.
+        type_ (str): Statistic to report, e.g. `uploadRequest`.
+        startdate (str): First day, `YYYY-MM-DD`.
+        enddate (str): Last day, `YYYY-MM-DD`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BucketStatistics | ErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            name=name,
+            type_=type_,
+            startdate=startdate,
+            enddate=enddate,
+        )
+    ).parsed

@@ -1,0 +1,175 @@
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.code_message import CodeMessage
+from ...models.error_body import ErrorBody
+from ...types import Response
+
+
+def _get_kwargs(
+    entry: str,
+) -> dict[str, Any]:
+
+    _url = "/delete/{entry}".format(
+        entry=quote(str(entry), safe="="),
+    )
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": _url,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CodeMessage | ErrorBody | None:
+    try:
+        if response.status_code == 200:
+            _data = response.json()
+            if not isinstance(_data, dict):
+                return None
+            response_200 = CodeMessage.from_dict(_data)
+
+            return response_200
+
+        _data = response.json()
+        if not isinstance(_data, dict):
+            return None
+        response_default = ErrorBody.from_dict(_data)
+
+        return response_default
+
+    except (ValueError, TypeError, KeyError, AttributeError):
+        # Not JSON (an empty body, an HTML error page from a proxy) or not the documented shape:
+        # leave `parsed` empty; callers read status_code and content.
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CodeMessage | ErrorBody]:
+    return Response(
+        status_code=response.status_code,
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    entry: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[CodeMessage | ErrorBody]:
+    """Delete one object.
+
+     Sent with an empty body (`Content-Length: 0`).
+
+    Args:
+        entry (str): The object's entry: `b64u(bucket:key)`, padding kept.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CodeMessage | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        entry=entry,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    entry: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> CodeMessage | ErrorBody | None:
+    """Delete one object.
+
+     Sent with an empty body (`Content-Length: 0`).
+
+    Args:
+        entry (str): The object's entry: `b64u(bucket:key)`, padding kept.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CodeMessage | ErrorBody
+    """
+
+    return sync_detailed(
+        entry=entry,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    entry: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[CodeMessage | ErrorBody]:
+    """Delete one object.
+
+     Sent with an empty body (`Content-Length: 0`).
+
+    Args:
+        entry (str): The object's entry: `b64u(bucket:key)`, padding kept.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CodeMessage | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        entry=entry,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    entry: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> CodeMessage | ErrorBody | None:
+    """Delete one object.
+
+     Sent with an empty body (`Content-Length: 0`).
+
+    Args:
+        entry (str): The object's entry: `b64u(bucket:key)`, padding kept.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CodeMessage | ErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            entry=entry,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,183 @@
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.fmgr_request import FmgrRequest
+from ...models.persistent_id_result import PersistentIdResult
+from ...types import Response, encode_form
+
+
+def _get_kwargs(
+    *,
+    body: FmgrRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _url = "/fmgr/compress"
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": _url,
+    }
+
+    _kwargs["content"] = encode_form(body.to_dict())
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | PersistentIdResult | None:
+    try:
+        if response.status_code == 200:
+            _data = response.json()
+            if not isinstance(_data, dict):
+                return None
+            response_200 = PersistentIdResult.from_dict(_data)
+
+            return response_200
+
+        _data = response.json()
+        if not isinstance(_data, dict):
+            return None
+        response_default = ErrorBody.from_dict(_data)
+
+        return response_default
+
+    except (ValueError, TypeError, KeyError, AttributeError):
+        # Not JSON (an empty body, an HTML error page from a proxy) or not the documented shape:
+        # leave `parsed` empty; callers read status_code and content.
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | PersistentIdResult]:
+    return Response(
+        status_code=response.status_code,
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: FmgrRequest,
+) -> Response[ErrorBody | PersistentIdResult]:
+    """Asynchronously compress objects into a ZIP archive.
+
+     `fops` grammar: `bucket/<b64u(bucket)>/keys/<b64u(k1)|b64u(k2)|...>[/keyList/<b64u(indexKey)>]/savea
+    s/<b64u(bucket:zipKey)>`.
+
+    Args:
+        body (FmgrRequest): Body shared by every `/fmgr/<op>` submission, in the order it is sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PersistentIdResult]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: FmgrRequest,
+) -> ErrorBody | PersistentIdResult | None:
+    """Asynchronously compress objects into a ZIP archive.
+
+     `fops` grammar: `bucket/<b64u(bucket)>/keys/<b64u(k1)|b64u(k2)|...>[/keyList/<b64u(indexKey)>]/savea
+    s/<b64u(bucket:zipKey)>`.
+
+    Args:
+        body (FmgrRequest): Body shared by every `/fmgr/<op>` submission, in the order it is sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PersistentIdResult
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: FmgrRequest,
+) -> Response[ErrorBody | PersistentIdResult]:
+    """Asynchronously compress objects into a ZIP archive.
+
+     `fops` grammar: `bucket/<b64u(bucket)>/keys/<b64u(k1)|b64u(k2)|...>[/keyList/<b64u(indexKey)>]/savea
+    s/<b64u(bucket:zipKey)>`.
+
+    Args:
+        body (FmgrRequest): Body shared by every `/fmgr/<op>` submission, in the order it is sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PersistentIdResult]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: FmgrRequest,
+) -> ErrorBody | PersistentIdResult | None:
+    """Asynchronously compress objects into a ZIP archive.
+
+     `fops` grammar: `bucket/<b64u(bucket)>/keys/<b64u(k1)|b64u(k2)|...>[/keyList/<b64u(indexKey)>]/savea
+    s/<b64u(bucket:zipKey)>`.
+
+    Args:
+        body (FmgrRequest): Body shared by every `/fmgr/<op>` submission, in the order it is sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PersistentIdResult
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,271 @@
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.block_result import BlockResult
+from ...models.error_body import ErrorBody
+from ...types import UNSET, File, Response, Unset
+
+
+def _get_kwargs(
+    block_size: int,
+    block_index: int,
+    *,
+    body: File,
+    authorization: str,
+    upload_batch: str | Unset = UNSET,
+    x_wos_traffic_limit: int | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Authorization"] = authorization
+
+    if not isinstance(upload_batch, Unset):
+        headers["uploadBatch"] = upload_batch
+
+    if not isinstance(x_wos_traffic_limit, Unset):
+        headers["x-wos-traffic-limit"] = str(x_wos_traffic_limit)
+
+    _url = "/mkblk/{block_size}/{block_index}".format(
+        block_size=quote(str(block_size), safe="="),
+        block_index=quote(str(block_index), safe="="),
+    )
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": _url,
+        "auth": None,
+    }
+
+    _kwargs["content"] = body.payload.read()
+    headers["Content-Type"] = "application/octet-stream"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BlockResult | ErrorBody | None:
+    try:
+        if response.status_code == 200:
+            _data = response.json()
+            if not isinstance(_data, dict):
+                return None
+            response_200 = BlockResult.from_dict(_data)
+
+            return response_200
+
+        _data = response.json()
+        if not isinstance(_data, dict):
+            return None
+        response_default = ErrorBody.from_dict(_data)
+
+        return response_default
+
+    except (ValueError, TypeError, KeyError, AttributeError):
+        # Not JSON (an empty body, an HTML error page from a proxy) or not the documented shape:
+        # leave `parsed` empty; callers read status_code and content.
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BlockResult | ErrorBody]:
+    return Response(
+        status_code=response.status_code,
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    block_size: int,
+    block_index: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: File,
+    authorization: str,
+    upload_batch: str | Unset = UNSET,
+    x_wos_traffic_limit: int | Unset = UNSET,
+) -> Response[BlockResult | ErrorBody]:
+    """Create a block of a multipart upload with its first chunk.
+
+     The body is the first chunk of the block. Blocks are independent of each other; the
+    chunks of one block must be sent in order (the rest through `put_chunk`).
+
+    Args:
+        block_size (int): Size of the whole block in bytes (the configured block size; the last
+            block is the remainder).
+        block_index (int): 0-based number of the block within the file.
+        authorization (str): The upload token `AK:sign:encodedPolicy`, raw (no scheme word).
+        upload_batch (str | Unset): Upload id shared by every mkblk/bput/mkfile of one upload (and
+            of its resumption).
+        x_wos_traffic_limit (int | Unset): Bandwidth limit for this transfer (unit not
+            documented).
+        body (File): The bytes of the chunk.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BlockResult | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        block_size=block_size,
+        block_index=block_index,
+        body=body,
+        authorization=authorization,
+        upload_batch=upload_batch,
+        x_wos_traffic_limit=x_wos_traffic_limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    block_size: int,
+    block_index: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: File,
+    authorization: str,
+    upload_batch: str | Unset = UNSET,
+    x_wos_traffic_limit: int | Unset = UNSET,
+) -> BlockResult | ErrorBody | None:
+    """Create a block of a multipart upload with its first chunk.
+
+     The body is the first chunk of the block. Blocks are independent of each other; the
+    chunks of one block must be sent in order (the rest through `put_chunk`).
+
+    Args:
+        block_size (int): Size of the whole block in bytes (the configured block size; the last
+            block is the remainder).
+        block_index (int): 0-based number of the block within the file.
+        authorization (str): The upload token `AK:sign:encodedPolicy`, raw (no scheme word).
+        upload_batch (str | Unset): Upload id shared by every mkblk/bput/mkfile of one upload (and
+            of its resumption).
+        x_wos_traffic_limit (int | Unset): Bandwidth limit for this transfer (unit not
+            documented).
+        body (File): The bytes of the chunk.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BlockResult | ErrorBody
+    """
+
+    return sync_detailed(
+        block_size=block_size,
+        block_index=block_index,
+        client=client,
+        body=body,
+        authorization=authorization,
+        upload_batch=upload_batch,
+        x_wos_traffic_limit=x_wos_traffic_limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    block_size: int,
+    block_index: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: File,
+    authorization: str,
+    upload_batch: str | Unset = UNSET,
+    x_wos_traffic_limit: int | Unset = UNSET,
+) -> Response[BlockResult | ErrorBody]:
+    """Create a block of a multipart upload with its first chunk.
+
+     The body is the first chunk of the block. Blocks are independent of each other; the
+    chunks of one block must be sent in order (the rest through `put_chunk`).
+
+    Args:
+        block_size (int): Size of the whole block in bytes (the configured block size; the last
+            block is the remainder).
+        block_index (int): 0-based number of the block within the file.
+        authorization (str): The upload token `AK:sign:encodedPolicy`, raw (no scheme word).
+        upload_batch (str | Unset): Upload id shared by every mkblk/bput/mkfile of one upload (and
+            of its resumption).
+        x_wos_traffic_limit (int | Unset): Bandwidth limit for this transfer (unit not
+            documented).
+        body (File): The bytes of the chunk.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BlockResult | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        block_size=block_size,
+        block_index=block_index,
+        body=body,
+        authorization=authorization,
+        upload_batch=upload_batch,
+        x_wos_traffic_limit=x_wos_traffic_limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    block_size: int,
+    block_index: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: File,
+    authorization: str,
+    upload_batch: str | Unset = UNSET,
+    x_wos_traffic_limit: int | Unset = UNSET,
+) -> BlockResult | ErrorBody | None:
+    """Create a block of a multipart upload with its first chunk.
+
+     The body is the first chunk of the block. Blocks are independent of each other; the
+    chunks of one block must be sent in order (the rest through `put_chunk`).
+
+    Args:
+        block_size (int): Size of the whole block in bytes (the configured block size; the last
+            block is the remainder).
+        block_index (int): 0-based number of the block within the file.
+        authorization (str): The upload token `AK:sign:encodedPolicy`, raw (no scheme word).
+        upload_batch (str | Unset): Upload id shared by every mkblk/bput/mkfile of one upload (and
+            of its resumption).
+        x_wos_traffic_limit (int | Unset): Bandwidth limit for this transfer (unit not
+            documented).
+        body (File): The bytes of the chunk.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BlockResult | ErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            block_size=block_size,
+            block_index=block_index,
+            client=client,
+            body=body,
+            authorization=authorization,
+            upload_batch=upload_batch,
+            x_wos_traffic_limit=x_wos_traffic_limit,
+        )
+    ).parsed

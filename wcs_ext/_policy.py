@@ -1,0 +1,46 @@
+"""The upload policy a configuration asks for (scope, lifetime and the policy options)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .auth import PutPolicy
+from .config import WcsConfig
+
+__all__ = ["policy_from_config"]
+
+# Config field -> PutPolicy field for the options that go into every upload policy.
+_CONFIG_POLICY_FIELDS = (
+    "return_url",
+    "return_body",
+    "callback_url",
+    "callback_body",
+    "persistent_ops",
+    "persistent_notify_url",
+    "content_detect",
+    "detect_notify_url",
+    "detect_notify_rule",
+    "hash_algorithm",
+)
+
+
+def policy_from_config(
+    config: WcsConfig,
+    bucket: str,
+    key: str | None,
+    *,
+    now: float | None = None,
+    **overrides: Any,
+) -> PutPolicy:
+    """A policy for ``bucket:key`` with the configured options; ``overrides`` win.
+
+    Empty options are left out and ``overwrite`` is sent only when it is 1: the
+    original sent ``"overwrite": 0`` whenever the file merely mentioned it.
+    """
+    options: dict[str, Any] = {
+        name: value for name in _CONFIG_POLICY_FIELDS if (value := getattr(config, name))
+    }
+    if config.overwrite:
+        options["overwrite"] = 1
+    options.update({name: value for name, value in overrides.items() if value is not None})
+    return PutPolicy.for_object(bucket, key, lifetime=config.deadline, now=now, **options)

@@ -1,0 +1,73 @@
+"""Readers that hash what they hand out, or turn byte iterators into ``read(n)``."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from typing import Protocol, runtime_checkable
+
+from ..checksum import EtagHasher
+
+__all__ = ["EtagFile", "IteratorReader", "Readable", "read_exactly"]
+
+
+@runtime_checkable
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class EtagFile(io.FileIO):
+    """A file that feeds every byte read into an etag, so hashing needs no second pass.
+
+    Rewinding to the start (as httpx does before sending a body again) restarts the hash.
+    """
+
+    def __init__(self, path: str | bytes | int) -> None:
+        super().__init__(path, "rb")
+        self.hasher = EtagHasher()
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        data = super().read(size)
+        if data:
+            self.hasher.update(data)
+        return data or b""
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
+        position = super().seek(offset, whence)
+        if position == 0:
+            self.hasher = EtagHasher()
+        return position
+
+
+class IteratorReader:
+    """``read(n)`` over an iterator of byte strings (an HTTP response body, a generator)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks: Iterator[bytes] = iter(chunks)
+        self._pending = b""
+
+    def read(self, size: int = -1, /) -> bytes:
+        if size < 0:
+            rest = self._pending + b"".join(self._chunks)
+            self._pending = b""
+            return rest
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return b""
+        data, self._pending = self._pending[:size], self._pending[size:]
+        return data
+
+
+def read_exactly(stream: Readable, size: int) -> bytes:
+    """Up to ``size`` bytes, fewer only at end of stream (``read`` may return short)."""
+    parts: list[bytes] = []
+    remaining = size
+    while remaining:
+        data = stream.read(remaining)
+        if not data:
+            break
+        parts.append(data)
+        remaining -= len(data)
+    return b"".join(parts)
