@@ -39,8 +39,8 @@ check-generated: venv
 	@echo "generated code: up to date"
 
 lint: venv
-	ruff check wcs_ext tests bench
-	ruff format --check wcs_ext tests bench
+	ruff check wcs_ext tests bench scripts
+	ruff format --check wcs_ext tests bench scripts
 	python -m openapi_spec_validator spec/wcs.yaml
 
 typecheck: venv
@@ -52,7 +52,7 @@ test: lint typecheck check-generated
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 demo: venv
-	@python -m wcs_ext.demo
+	@python scripts/demo.py
 
 bench: venv
 	python -m bench

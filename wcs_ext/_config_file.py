@@ -1,0 +1,143 @@
+"""Finding, reading and layering the ``.wcscfg`` file and the ``WCS_*`` environment."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+from ._config_values import BY_FIELD, BY_KEY, SPECS, Origin
+from .errors import WcsConfigError
+
+ENV_CONFIG = "WCS_CONFIG"
+"""Environment variable naming the config file (an explicit path wins over it)."""
+
+_DEFAULT_FILE_NAME = ".wcscfg"
+
+
+def home_dir(env: Mapping[str, str]) -> Path:
+    home = env.get("HOME")
+    return Path(home) if home else Path.home()
+
+
+class ParsedFile(NamedTuple):
+    base: dict[str, tuple[str, int]]  # file key -> (value, line number)
+    profiles: dict[str, dict[str, tuple[str, int]]]
+    unknown: tuple[str, ...]
+
+
+_COMMENT = re.compile(r"\s*(#.*)?")
+_SECTION = re.compile(r"\s*\[\s*([^\[\]]*?)\s*\]\s*")
+_ASSIGN = re.compile(r"\s*([A-Za-z0-9_]+)\s*=(.*)", re.DOTALL)
+
+
+class Location(NamedTuple):
+    path: Path
+    display: str  # how messages show it
+    via: str | None  # why it must exist: "" (explicit path), "WCS_CONFIG"; None = optional
+
+
+def locate(path: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Location:
+    if path is not None:
+        return Location(Path(path), os.fspath(path), "")
+    named = env.get(ENV_CONFIG, "")
+    if named:
+        return Location(Path(named), named, ENV_CONFIG)
+    return Location(home_dir(env) / _DEFAULT_FILE_NAME, f"~/{_DEFAULT_FILE_NAME}", None)
+
+
+def read_file(location: Location) -> ParsedFile | None:
+    path, display = location.path, location.display
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if location.via is None:
+            return None
+        via = f" (from {location.via})" if location.via else ""
+        raise WcsConfigError(f"config file {display}{via} does not exist") from None
+    except IsADirectoryError:
+        raise WcsConfigError(f"config file {display} is a directory") from None
+    except OSError as exc:
+        raise WcsConfigError(f"cannot read config file {display}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        number = data.count(b"\n", 0, exc.start) + 1
+        raise WcsConfigError(f"{display} line {number}: not valid UTF-8") from None
+    return parse_text(text, display)
+
+
+def parse_text(text: str, display: str) -> ParsedFile:
+    base: dict[str, tuple[str, int]] = {}
+    profiles: dict[str, dict[str, tuple[str, int]]] = {}
+    unknown: dict[str, None] = {}
+    section = base
+    # Only \n (and \r\n) end a line: str.splitlines would also split on \x1c, \u2028...
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _COMMENT.fullmatch(line):
+            continue
+        if match := _SECTION.fullmatch(line):
+            name = match[1]
+            if not name:
+                raise WcsConfigError(f"{display} line {number}: empty section name")
+            section = base if name == "default" else profiles.setdefault(name, {})
+            continue
+        if match := _ASSIGN.fullmatch(line):
+            key, value = match[1], match[2].strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            if key in BY_KEY:
+                section[key] = (value, number)
+            else:
+                unknown[key] = None
+            continue
+        # The line is not echoed: it may hold the secret key.
+        raise WcsConfigError(
+            f"{display} line {number}: expected 'key = value', '[section]' or a '#' comment"
+        )
+    return ParsedFile(base, profiles, tuple(unknown))
+
+
+Raw = dict[str, tuple[object, Origin]]  # field -> (value as given, where it came from)
+
+
+def file_layer(parsed: ParsedFile | None, display: str, profile: str) -> Raw:
+    raw: Raw = {}
+    if parsed is not None:
+        for key, (text, number) in parsed.base.items():
+            origin = Origin(f"file {display}", f"{display} line {number}")
+            raw[BY_KEY[key].field] = (text, origin)
+    if not profile or profile == "default":
+        return raw
+    if parsed is None:
+        raise WcsConfigError(
+            f"unknown profile {profile!r}: no config file ({display} does not exist)"
+        )
+    if profile not in parsed.profiles:
+        known = ", ".join(sorted(parsed.profiles)) or "none"
+        raise WcsConfigError(f"unknown profile {profile!r} in {display} (profiles there: {known})")
+    for key, (text, number) in parsed.profiles[profile].items():
+        origin = Origin(f"profile {profile} in {display}", f"{display} line {number}")
+        raw[BY_KEY[key].field] = (text, origin)
+    return raw
+
+
+def env_layer(env: Mapping[str, str]) -> Raw:
+    raw: Raw = {}
+    for spec in SPECS:
+        text = env.get(spec.env, "")
+        if text:  # an empty variable counts as unset
+            raw[spec.field] = (text, Origin(f"env {spec.env}", f"env {spec.env}"))
+    return raw
+
+
+def override_layer(overrides: Mapping[str, object]) -> Raw:
+    raw: Raw = {}
+    for name, value in overrides.items():
+        if name not in BY_FIELD:
+            raise WcsConfigError(f"override: unknown setting {name!r}")
+        if value is not None:  # None = option not given
+            raw[name] = (value, Origin("override", "override"))
+    return raw

@@ -1,0 +1,290 @@
+"""The settings of ``.wcscfg``: their table, and how a value is typed and validated."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal, NamedTuple
+
+from .errors import WcsConfigError
+
+BLOCK_UNIT = 4 * 1024 * 1024
+"""WCS blocks are multiples of 4 MiB; ``block_size`` must be one."""
+
+Kind = Literal["str", "int", "float", "bool", "mode"]
+
+
+class Spec(NamedTuple):
+    field: str
+    key: str  # the key in the .wcscfg file
+    kind: Kind
+
+    @property
+    def env(self) -> str:
+        return f"WCS_{self.field.upper()}"
+
+
+# One row per setting of wcs-api.md §8.2 (38 keys), in the order of that table.
+SPECS: tuple[Spec, ...] = (
+    Spec("access_key", "access_key", "str"),
+    Spec("secret_key", "secret_key", "str"),
+    Spec("put_url", "put_url", "str"),
+    Spec("mgr_url", "mgr_url", "str"),
+    Spec("block_size", "block_size", "int"),
+    Spec("bput_size", "bput_size", "int"),
+    Spec("connection_retries", "connection_retries", "int"),
+    Spec("connection_timeout", "connection_timeout", "float"),
+    Spec("mkblk_retries", "mkblk_retries", "int"),
+    Spec("bput_retries", "bput_retries", "int"),
+    Spec("mkfile_retries", "mkfile_retries", "int"),
+    Spec("tmp_record_folder", "tmp_record_folder", "str"),
+    Spec("concurrency", "concurrency", "int"),
+    Spec("ishttps", "ishttps", "bool"),
+    Spec("isverify", "isverify", "bool"),
+    Spec("keepalive", "keepalive", "bool"),
+    Spec("upload_id", "upload_id", "str"),
+    Spec("output", "output", "str"),
+    Spec("notifyurl", "notifyurl", "str"),
+    Spec("separate", "separate", "int"),
+    Spec("force", "force", "int"),
+    Spec("limit", "limit", "int"),
+    Spec("prefix", "prefix", "str"),
+    Spec("mode", "mode", "mode"),
+    Spec("marker", "marker", "str"),
+    Spec("overwrite", "overwrite", "int"),
+    Spec("return_url", "returnUrl", "str"),
+    Spec("return_body", "returnBody", "str"),
+    Spec("callback_url", "callbackUrl", "str"),
+    Spec("callback_body", "callbackBody", "str"),
+    Spec("persistent_notify_url", "persistentNotifyUrl", "str"),
+    Spec("persistent_ops", "persistentOps", "str"),
+    Spec("content_detect", "contentDetect", "str"),
+    Spec("detect_notify_url", "detectNotifyURL", "str"),
+    Spec("detect_notify_rule", "detectNotifyRule", "str"),
+    Spec("hash_algorithm", "hashAlgorithm", "str"),
+    Spec("deadline", "deadline", "int"),
+    Spec("traffic_limit", "traffic_limit", "int"),
+)
+BY_FIELD: Mapping[str, Spec] = MappingProxyType({s.field: s for s in SPECS})
+BY_KEY: Mapping[str, Spec] = MappingProxyType({s.key: s for s in SPECS})
+
+MODE_OMIT = 3  # the original's file value for "send no mode"
+
+
+class Origin(NamedTuple):
+    label: str  # for ConfigSources
+    where: str  # for error messages: "PATH line N", "env WCS_X", "override"
+
+
+DEFAULT_ORIGIN = Origin("default", "default")
+
+
+_INT = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_BOOLS: Mapping[str, bool] = MappingProxyType(
+    {"true": True, "yes": True, "on": True, "1": True}
+    | {"false": False, "no": False, "off": False, "0": False}
+)
+_KIND_TEXT: Mapping[Kind, str] = MappingProxyType(
+    {
+        "str": "a string",
+        "int": "an integer",
+        "float": "a number",
+        "bool": "true/yes/on/1 or false/no/off/0",
+        "mode": "0, 1 or 3 (omit)",
+    }
+)
+
+
+def setting_name(spec: Spec, origin: Origin) -> str:
+    """The setting as its source spells it: the file key for file values."""
+    return spec.key if origin.label.startswith(("file ", "profile ")) else spec.field
+
+
+def shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def type_error(spec: Spec, value: object, origin: Origin) -> WcsConfigError:
+    message = f"{origin.where}: {setting_name(spec, origin)} must be {_KIND_TEXT[spec.kind]}"
+    if spec.field != "secret_key":
+        message += f", got {shown(value)}"
+    return WcsConfigError(message)
+
+
+def parse_value(spec: Spec, value: object, origin: Origin) -> object:
+    """``value`` (text from a file/env/CLI, or already typed) as the field's type."""
+    if isinstance(value, str) and spec.kind != "str":
+        text = value.strip()
+        if spec.kind == "bool":
+            if text.lower() in _BOOLS:
+                return _BOOLS[text.lower()]
+        elif spec.kind == "float":
+            if _FLOAT.fullmatch(text) and math.isfinite(float(text)):
+                return float(text)
+        elif _INT.fullmatch(text):
+            return mode_value(spec, int(text), origin) if spec.kind == "mode" else int(text)
+        raise type_error(spec, value, origin)
+    if spec.field == "tmp_record_folder" and isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if spec.kind == "mode" and isinstance(value, int) and not isinstance(value, bool):
+        return mode_value(spec, value, origin)
+    if spec.kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    check_type(spec, value, origin)
+    return value
+
+
+def mode_value(spec: Spec, value: int, origin: Origin) -> int | None:
+    if value == MODE_OMIT:
+        return None
+    if value in (0, 1):
+        return value
+    raise type_error(spec, value, origin)
+
+
+def check_type(spec: Spec, value: object, origin: Origin) -> None:
+    kind = spec.kind
+    if kind == "str":
+        ok = isinstance(value, str)
+    elif kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "float":
+        ok = isinstance(value, float) and math.isfinite(value)
+    elif kind == "mode":
+        ok = value is None or (isinstance(value, int) and not isinstance(value, bool))
+        ok = ok and value in (None, 0, 1)
+    else:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    if not ok:
+        raise type_error(spec, value, origin)
+
+
+_HOST = re.compile(r"\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+")
+_URL = re.compile(
+    r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?"
+    r"(?P<host>\[[^\]]*\]|[^/:]*)"
+    r"(?::(?P<port>[^/]*))?"
+    r"(?P<path>/.*)?",
+    re.DOTALL,
+)
+
+
+def _url_problem(value: str) -> str | None:
+    """Why ``value`` is not ``[http[s]://]host[:port][/path]``, or ``None``."""
+    match = _URL.fullmatch(value)
+    assert match is not None  # the pattern matches every string
+    scheme, port = match["scheme"], match["port"]
+    host, path = match["host"] or "", match["path"] or ""
+    checks = (
+        (any(c.isspace() for c in value), "it contains whitespace"),
+        (
+            scheme is not None and scheme.lower() not in ("http", "https"),
+            f"scheme {scheme!r} is not http or https",
+        ),
+        ("://" in host + path, "the scheme is malformed"),
+        (not host, "the host is empty"),
+        (not _HOST.fullmatch(host), f"bad host {host!r}"),
+        (
+            port is not None and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536),
+            f"bad port {port!r}",
+        ),
+        ("?" in path or "#" in path, "a query or fragment is not allowed"),
+    )
+    return next((problem for bad, problem in checks if bad), None)
+
+
+class _Checker:
+    """Raises the first rule a value breaks, naming key and source."""
+
+    def __init__(self, values: Mapping[str, object], origins: Mapping[str, Origin]) -> None:
+        self.values = values
+        self.origins = origins
+
+    def fail(self, field: str, rule: str, *, show: bool = True) -> WcsConfigError:
+        spec, origin = BY_FIELD[field], self.origins[field]
+        got = f", got {shown(self.values[field])}" if show else ""
+        return WcsConfigError(f"{origin.where}: {setting_name(spec, origin)} {rule}{got}")
+
+    def as_int(self, field: str) -> int:
+        value = self.values[field]
+        assert isinstance(value, int)
+        return value
+
+    def as_text(self, field: str) -> str:
+        value = self.values[field]
+        assert isinstance(value, str)
+        return value
+
+
+def validate(values: Mapping[str, object], origins: Mapping[str, Origin]) -> None:
+    """Range and cross-field checks on typed values; the first failure is raised."""
+    check = _Checker(values, origins)
+    _validate_text(check)
+    _validate_numbers(check)
+
+
+def _validate_text(check: _Checker) -> None:
+    for spec in SPECS:
+        value = check.values[spec.field]
+        if isinstance(value, str) and ("\n" in value or "\r" in value or "\0" in value):
+            raise check.fail(spec.field, "must be one line of text", show=False)
+    for field in ("access_key", "secret_key"):
+        if len(check.as_text(field)) == 1:
+            raise check.fail(field, "must be empty or at least 2 characters long", show=False)
+    for field in ("put_url", "mgr_url"):
+        url = check.as_text(field)
+        if url and (problem := _url_problem(url)) is not None:
+            raise WcsConfigError(
+                f"{check.origins[field].where}: {field}: unknown URL {shown(url)} ({problem}); "
+                "expected host[:port][/path] or http(s)://host[:port][/path]"
+            )
+
+
+def _validate_numbers(check: _Checker) -> None:
+    block, bput = check.as_int("block_size"), check.as_int("bput_size")
+    if block <= 0 or block % BLOCK_UNIT:
+        raise check.fail("block_size", f"must be a positive multiple of {BLOCK_UNIT} (4 MiB)")
+    if bput <= 0:
+        raise check.fail("bput_size", "must be positive")
+    if bput > block or block % bput:
+        source = check.origins["block_size"].label
+        raise check.fail("bput_size", f"must divide block_size ({block}, from {source})")
+    non_negative = (
+        "connection_retries",
+        "mkblk_retries",
+        "bput_retries",
+        "mkfile_retries",
+        "concurrency",
+        "traffic_limit",
+    )
+    for field in non_negative:
+        if check.as_int(field) < 0:
+            raise check.fail(field, "must not be negative")
+    if not 1 <= check.as_int("limit") <= 1000:
+        raise check.fail("limit", "must be between 1 and 1000")
+    if check.as_int("deadline") <= 0:
+        raise check.fail("deadline", "must be positive (seconds)")
+    timeout = check.values["connection_timeout"]
+    assert isinstance(timeout, float)
+    if timeout <= 0:
+        raise check.fail("connection_timeout", "must be positive (seconds)")
+    for field in ("overwrite", "separate", "force"):
+        if check.as_int(field) not in (0, 1):
+            raise check.fail(field, "must be 0 or 1")
+
+
+def render(value: object) -> str:
+    """A value in the file's syntax, such that reading it back gives the same value."""
+    if value is None:  # mode: omit
+        return str(MODE_OMIT)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str):
+        quoted = len(value) >= 2 and value[0] == value[-1] == '"'
+        return f'"{value}"' if quoted or value != value.strip() else value
+    return str(value)
