@@ -9,8 +9,10 @@ long to wait) is made by the pure functions here, as openai-python's base client
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Generic, Literal, TypeVar
@@ -78,6 +80,22 @@ def _decode_body(content: bytes) -> Any:
         return content.decode("utf-8", "replace").strip()
 
 
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]*>")
+_MAX_TEXT_MESSAGE = 200
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _text_message(text: str) -> str:
+    """A readable line from a non-JSON error body: a proxy's HTML page, plain text."""
+    title = _HTML_TITLE.search(text)
+    readable = title.group(1) if title else _HTML_TAG.sub(" ", text)
+    return _one_line(html.unescape(readable))[:_MAX_TEXT_MESSAGE]
+
+
 def error_from_response(response: Response[Any] | httpx.Response, what: str) -> WcsError:
     """The typed error for a non-2xx answer, with WCS code, message and request id."""
     body = _decode_body(response.content)
@@ -85,9 +103,9 @@ def error_from_response(response: Response[Any] | httpx.Response, what: str) -> 
     message = ""
     if isinstance(body, dict):
         code = body.get("code")
-        message = str(body.get("message") or body.get("error") or "")
+        message = _one_line(str(body.get("message") or body.get("error") or ""))
     elif isinstance(body, str):
-        message = body[:200]
+        message = _text_message(body)
     if not message:
         message = "no error message in the answer"
     return status_error(
@@ -121,6 +139,7 @@ class _Failure:
     error: WcsError
     retryable: bool
     retry_after: str | None = None
+    cause: BaseException | None = None
 
 
 def _transport_failure(exc: httpx.HTTPError, op: Operation[Any]) -> _Failure:
@@ -131,7 +150,7 @@ def _transport_failure(exc: httpx.HTTPError, op: Operation[Any]) -> _Failure:
     else:
         detail = str(exc) or type(exc).__name__
         error = WcsTransportError(f"{op.what}: {detail}")
-    return _Failure(error, retryable=not_sent or op.idempotent)
+    return _Failure(error, retryable=not_sent or op.idempotent, cause=exc)
 
 
 def _status_failure(response: Response[Any], op: Operation[Any]) -> _Failure:
@@ -157,7 +176,7 @@ def _next_delay(failure: _Failure, policy: RetryPolicy, retries_taken: int) -> f
         policy.delay(retries_taken, retry_after=failure.retry_after) if failure.retryable else None
     )
     if delay is None:
-        raise failure.error
+        raise failure.error from failure.cause
     log.debug("retrying after %.2fs: %s", delay, failure.error)
     return delay
 

@@ -20,7 +20,8 @@ _MAX_RETRY_AFTER = 60.0
 
 
 def is_retryable_status(status: int) -> bool:
-    return status in (408, 429) or (status >= 500 and status != 579)
+    # Only real 5xx: WCS's own 6xx codes (614 "file exists", ...) are final answers.
+    return status in (408, 429) or (500 <= status < 600 and status != 579)
 
 
 def _parse_retry_after(value: str | None, now: float) -> float | None:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 __all__ = ["entry", "parse_entry", "urlsafe_b64decode", "urlsafe_b64encode"]
+
+_URLSAFE_ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
 
 
 def urlsafe_b64encode(value: str | bytes) -> str:
@@ -26,7 +29,12 @@ def urlsafe_b64decode(value: str | bytes) -> bytes:
     """
     text = value.decode("ascii") if isinstance(value, bytes) else value
     stripped = text.rstrip("=")
-    if len(text) - len(stripped) > 2 or len(stripped) % 4 == 1:
+    # b64decode(altchars=...) would also take "+" and "/": only the URL-safe alphabet here.
+    if (
+        len(text) - len(stripped) > 2
+        or len(stripped) % 4 == 1
+        or not _URLSAFE_ALPHABET.fullmatch(stripped)
+    ):
         raise ValueError(f"not URL-safe Base64: {text[:40]!r}")
     try:
         return base64.b64decode(

@@ -12,13 +12,14 @@ import httpx
 
 from .._base_client import Operation, error_from_response, request_id_of
 from .._upload_ops import UploadCalls
-from ..errors import WcsInputError, WcsTransportError
+from ..errors import WcsInputError
 from ..models import UploadResult
 from ._readers import EtagFile
 from ._sync import (
     DOWNLOAD_CHUNK,
     DownloadResult,
     check_length,
+    download_transport_error,
     local_file,
     partial_path,
     verify_hash,
@@ -78,7 +79,7 @@ class AsyncTransfer:
                 request_id = request_id_of(response)
             os.replace(partial, target)
         except httpx.HTTPError as exc:
-            raise WcsTransportError(f"download {url}: {exc or type(exc).__name__}") from exc
+            raise download_transport_error(url, exc) from exc
         finally:
             with contextlib.suppress(FileNotFoundError):
                 partial.unlink()

@@ -19,7 +19,7 @@ import httpx
 from .._base_client import Operation, error_from_response, request_id_of
 from .._upload_ops import UploadCalls
 from ..checksum import EtagHasher
-from ..errors import WcsInputError, WcsIntegrityError, WcsTransportError
+from ..errors import WcsInputError, WcsIntegrityError, WcsTimeoutError, WcsTransportError
 from ..models import UploadResult
 from ._blocks import BlockSpan, check_ack, new_upload_batch, plan_blocks, plan_chunks
 from ._readers import EtagFile, Readable, read_exactly
@@ -29,6 +29,7 @@ __all__ = [
     "DownloadResult",
     "SyncTransfer",
     "check_length",
+    "download_transport_error",
     "local_file",
     "partial_path",
     "verify_hash",
@@ -89,6 +90,13 @@ def check_length(response: httpx.Response, size: int, url: str) -> None:
             f"download {url}: got {size} bytes of {expected}",
             request_id=request_id_of(response),
         )
+
+
+def download_transport_error(url: str, exc: httpx.HTTPError) -> WcsTransportError:
+    """The error for a download cut short: a timeout is a :class:`WcsTimeoutError`."""
+    if isinstance(exc, httpx.TimeoutException):
+        return WcsTimeoutError(f"download {url}: timed out ({type(exc).__name__})")
+    return WcsTransportError(f"download {url}: {str(exc) or type(exc).__name__}")
 
 
 class SyncTransfer:
@@ -231,7 +239,7 @@ class SyncTransfer:
                 request_id = request_id_of(response)
             os.replace(partial, target)
         except httpx.HTTPError as exc:
-            raise WcsTransportError(f"download {url}: {exc or type(exc).__name__}") from exc
+            raise download_transport_error(url, exc) from exc
         finally:
             with contextlib.suppress(FileNotFoundError):
                 partial.unlink()
