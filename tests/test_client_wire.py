@@ -15,6 +15,7 @@ import hmac
 import json
 import random
 import re
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -229,12 +230,14 @@ class FakeWcs:
         self.stored: dict[str, bytes] = {}
         self.files: dict[str, bytes] = {}  # raw target -> body, for plain GETs
         self.pages: dict[str, Any] = {}  # raw /list target -> answer
+        self._lock = threading.Lock()
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        self.requests.append(request)
-        answer = self._answer(request)
-        self.answers.append(answer)
+        with self._lock:  # blocks are sent from several threads at once
+            self.requests.append(request)
+            answer = self._answer(request)
+            self.answers.append(answer)
         if isinstance(answer, bytes):
             return httpx.Response(200, content=answer, headers={"X-Reqid": "req-get"})
         return _json(200, answer)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .auth import PutPolicy
+from ._http import credentials_of
+from .auth import PutPolicy, upload_token
 from .config import WcsConfig
+from .transfer._flow import TokenSource
 
-__all__ = ["policy_from_config"]
+__all__ = ["policy_from_config", "upload_tokens"]
 
 # Config field -> PutPolicy field for the options that go into every upload policy.
 _CONFIG_POLICY_FIELDS = (
@@ -44,3 +46,14 @@ def policy_from_config(
         options["overwrite"] = 1
     options.update({name: value for name, value in overrides.items() if value is not None})
     return PutPolicy.for_object(bucket, key, lifetime=config.deadline, now=now, **options)
+
+
+def upload_tokens(config: WcsConfig, bucket: str, key: str) -> TokenSource:
+    """Upload tokens for ``bucket:key``, made again before each one expires."""
+    credentials = credentials_of(config)
+
+    def make() -> tuple[str, int]:
+        policy = policy_from_config(config, bucket, key)
+        return upload_token(credentials, policy), policy.deadline
+
+    return TokenSource(make)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -18,14 +18,15 @@ import httpx
 import wcs_client
 
 from ._base_client import Host, Operation, run_async
-from ._http import credentials_of, httpx_settings, management_auth
+from ._http import httpx_settings, management_auth
 from ._jobs import AsyncFmgrJobs, AsyncFopsJobs
 from ._operations import ManagementCalls
-from ._policy import policy_from_config
+from ._policy import upload_tokens
 from ._retry import RetryPolicy
 from ._upload_ops import UploadCalls
-from .auth import upload_token
+from .client import DEFAULT_MULTIPART_THRESHOLD
 from .config import WcsConfig
+from .errors import WcsInputError
 from .models import (
     BucketInfo,
     BucketStatistics,
@@ -37,8 +38,11 @@ from .models import (
     OperationResult,
     UploadResult,
 )
-from .transfer import DownloadResult
+from .transfer import DownloadResult, TokenSource, TransferSettings
 from .transfer._async import AsyncTransfer
+from .transfer._flow import SendStep
+from .transfer._readers import Readable
+from .transfer.progress import ProgressCallback
 
 __all__ = ["AsyncWcs"]
 
@@ -54,10 +58,12 @@ class AsyncWcs:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
+        multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD,
     ) -> None:
         self.config = config if config is not None else WcsConfig.load()
         self._transport = transport
         self._retry = retry or RetryPolicy(max_retries=self.config.connection_retries)
+        self._multipart_threshold = multipart_threshold
         self._calls = ManagementCalls(
             default_limit=self.config.limit,
             default_mode=self.config.mode,
@@ -91,19 +97,20 @@ class AsyncWcs:
     async def _run(self, op: Operation[T]) -> T:
         return await run_async(op, self._client(op.host), self._retry)
 
-    def _upload_token(self, bucket: str, key: str) -> str:
-        return upload_token(
-            credentials_of(self.config), policy_from_config(self.config, bucket, key)
-        )
+    def _tokens_for(self, bucket: str, key: str) -> TokenSource:
+        return upload_tokens(self.config, bucket, key)
+
+    async def _send(self, step: SendStep[T]) -> T:
+        return await run_async(step.op, self._client(step.op.host), step.retry)
 
     @cached_property
     def _transfer(self) -> AsyncTransfer:
         return AsyncTransfer(
-            run=self._run,
+            settings=TransferSettings.from_config(self.config, self._retry),
+            send=self._send,
             calls=UploadCalls(traffic_limit=self.config.traffic_limit),
-            token_for=self._upload_token,
+            tokens_for=self._tokens_for,
             http=self._http,
-            traffic_limit=self.config.traffic_limit,
         )
 
     async def aclose(self) -> None:
@@ -128,13 +135,78 @@ class AsyncWcs:
     def fops(self) -> AsyncFopsJobs:
         return AsyncFopsJobs(self._calls, self._run)
 
-    async def simple_upload(
-        self, path: str | os.PathLike[str], bucket: str, key: str | None = None
+    async def upload_file(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str | None = None,
+        *,
+        upload_id: str | None = None,
+        progress: ProgressCallback | None = None,
     ) -> UploadResult:
-        return await self._transfer.simple_upload(path, bucket, key or Path(path).name)
+        """See :meth:`Wcs.upload_file <wcs_ext.client.Wcs.upload_file>`."""
+        file = Path(path)
+        if file.is_file() and file.stat().st_size > self._multipart_threshold:
+            return await self.multipart_upload(
+                path, bucket, key, upload_id=upload_id, progress=progress
+            )
+        return await self.simple_upload(path, bucket, key, progress=progress)
 
-    async def download(self, url: str, dest: str | os.PathLike[str]) -> DownloadResult:
-        return await self._transfer.download(url, dest)
+    async def simple_upload(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        return await self._transfer.simple_upload(
+            path, bucket, key or Path(path).name, progress=progress
+        )
+
+    async def multipart_upload(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str | None = None,
+        *,
+        upload_id: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        """See :meth:`Wcs.multipart_upload <wcs_ext.client.Wcs.multipart_upload>`."""
+        return await self._transfer.multipart_upload(
+            path, bucket, key or Path(path).name, upload_id=upload_id, progress=progress
+        )
+
+    async def stream_upload(
+        self,
+        source: str | Readable | AsyncIterable[bytes],
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        """Upload from a URL, a sync binary stream or an async iterable of bytes."""
+        if isinstance(source, str):
+            if not source.startswith(("http://", "https://")):
+                raise WcsInputError(f"stream source must be an http(s) URL, got {source!r}")
+            async with self._http().stream("GET", source) as response:
+                if response.status_code != 200:
+                    raise WcsInputError(f"cannot fetch {source}: HTTP {response.status_code}")
+                return await self._transfer.stream_upload(
+                    response.aiter_bytes(), bucket, key, progress=progress
+                )
+        return await self._transfer.stream_upload(source, bucket, key, progress=progress)
+
+    async def download(
+        self,
+        url: str,
+        dest: str | os.PathLike[str],
+        *,
+        resume: bool = True,
+        progress: ProgressCallback | None = None,
+    ) -> DownloadResult:
+        return await self._transfer.download(url, dest, resume=resume, progress=progress)
 
     async def list_buckets(self) -> list[BucketInfo]:
         return await self._run(self._calls.list_buckets())

@@ -23,13 +23,12 @@ import httpx
 import wcs_client
 
 from ._base_client import Host, Operation, run_sync
-from ._http import credentials_of, httpx_settings, management_auth
+from ._http import httpx_settings, management_auth
 from ._jobs import FmgrJobs, FopsJobs
 from ._operations import ManagementCalls
-from ._policy import policy_from_config
+from ._policy import upload_tokens
 from ._retry import RetryPolicy
 from ._upload_ops import UploadCalls
-from .auth import upload_token
 from .config import WcsConfig
 from .errors import WcsInputError
 from .models import (
@@ -43,14 +42,16 @@ from .models import (
     OperationResult,
     UploadResult,
 )
-from .transfer import DownloadResult, SyncTransfer
+from .transfer import DownloadResult, SyncTransfer, TokenSource, TransferSettings
+from .transfer._flow import SendStep
 from .transfer._readers import IteratorReader, Readable
+from .transfer.progress import ProgressCallback
 
 __all__ = ["DEFAULT_MULTIPART_THRESHOLD", "Wcs"]
 
 T = TypeVar("T")
-DEFAULT_MULTIPART_THRESHOLD = 20 * 1024 * 1024
-"""Files above this go as blocks (mkblk/bput/mkfile); the original's smart_upload default."""
+DEFAULT_MULTIPART_THRESHOLD = 4 * 1024 * 1024
+"""Files larger than one default block go as parallel blocks (faster, and resumable)."""
 
 
 def _key_for(path: str | os.PathLike[str], key: str | None) -> str:
@@ -110,21 +111,20 @@ class Wcs:
     def _run(self, op: Operation[T]) -> T:
         return run_sync(op, self._client(op.host), self._retry)
 
-    def _upload_token(self, bucket: str, key: str) -> str:
-        return upload_token(
-            credentials_of(self.config), policy_from_config(self.config, bucket, key)
-        )
+    def _tokens_for(self, bucket: str, key: str) -> TokenSource:
+        return upload_tokens(self.config, bucket, key)
+
+    def _send(self, step: SendStep[T]) -> T:
+        return run_sync(step.op, self._client(step.op.host), step.retry)
 
     @cached_property
     def _transfer(self) -> SyncTransfer:
         return SyncTransfer(
-            run=self._run,
+            settings=TransferSettings.from_config(self.config, self._retry),
+            send=self._send,
             calls=UploadCalls(traffic_limit=self.config.traffic_limit),
-            token_for=self._upload_token,
+            tokens_for=self._tokens_for,
             http=self._http,
-            block_size=self.config.block_size,
-            chunk_size=self.config.bput_size,
-            traffic_limit=self.config.traffic_limit,
         )
 
     def close(self) -> None:
@@ -162,22 +162,29 @@ class Wcs:
         key: str | None = None,
         *,
         upload_id: str | None = None,
+        progress: ProgressCallback | None = None,
     ) -> UploadResult:
-        """Upload a local file: one form POST when small, blocks above the threshold.
+        """Upload a local file: one form POST when small, parallel blocks above the
+        threshold (resumable: running it again after a failure sends only what is missing).
 
-        ``key`` defaults to the file's name. The result's hash is checked against the
+        ``key`` defaults to the file's name. The server's hash is checked against the
         file's etag; a mismatch raises :class:`~wcs_ext.errors.WcsIntegrityError`.
         """
-        size = Path(path).stat().st_size if Path(path).is_file() else 0
-        if size > self._multipart_threshold:
-            return self.multipart_upload(path, bucket, key, upload_id=upload_id)
-        return self.simple_upload(path, bucket, key)
+        file = Path(path)
+        if file.is_file() and file.stat().st_size > self._multipart_threshold:
+            return self.multipart_upload(path, bucket, key, upload_id=upload_id, progress=progress)
+        return self.simple_upload(path, bucket, key, progress=progress)
 
     def simple_upload(
-        self, path: str | os.PathLike[str], bucket: str, key: str | None = None
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str | None = None,
+        *,
+        progress: ProgressCallback | None = None,
     ) -> UploadResult:
         """One form POST (``/file/upload``), streamed from disk."""
-        return self._transfer.simple_upload(path, bucket, _key_for(path, key))
+        return self._transfer.simple_upload(path, bucket, _key_for(path, key), progress=progress)
 
     def multipart_upload(
         self,
@@ -186,17 +193,29 @@ class Wcs:
         key: str | None = None,
         *,
         upload_id: str | None = None,
+        progress: ProgressCallback | None = None,
     ) -> UploadResult:
-        """Upload in blocks (mkblk/bput/mkfile), each chunk's crc32 checked."""
-        return self._transfer.block_upload(
-            path, bucket, _key_for(path, key), upload_batch=upload_id
+        """Upload in blocks (mkblk/bput/mkfile), ``concurrency`` blocks at a time.
+
+        Progress is recorded in ``tmp_record_folder`` after every acknowledged chunk, under
+        ``upload_id`` (default: derived from target, file size, mtime and block size), so
+        an interrupted upload continues where it stopped.
+        """
+        return self._transfer.multipart_upload(
+            path, bucket, _key_for(path, key), upload_id=upload_id, progress=progress
         )
 
     def stream_upload(
-        self, source: str | Readable | Iterable[bytes], bucket: str, key: str
+        self,
+        source: str | Readable | Iterable[bytes],
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None = None,
     ) -> UploadResult:
         """Upload from a URL (fetched and streamed, never held whole), a binary stream
-        with ``read(n)`` (stdin, a pipe, a socket file) or an iterable of ``bytes``.
+        with ``read(n)`` (stdin, a pipe, a socket file) or an iterable of ``bytes``;
+        the size need not be known.
         """
         if isinstance(source, str):
             if not source.startswith(("http://", "https://")):
@@ -204,16 +223,24 @@ class Wcs:
             with self._http().stream("GET", source) as response:
                 if response.status_code != 200:
                     raise WcsInputError(f"cannot fetch {source}: HTTP {response.status_code}")
-                return self._transfer.stream_upload(
-                    IteratorReader(response.iter_bytes()), bucket, key
-                )
-        if isinstance(source, Readable):
-            return self._transfer.stream_upload(source, bucket, key)
-        return self._transfer.stream_upload(IteratorReader(source), bucket, key)
+                reader = IteratorReader(response.iter_bytes())
+                return self._transfer.stream_upload(reader, bucket, key, progress=progress)
+        if not isinstance(source, Readable):
+            source = IteratorReader(source)
+        return self._transfer.stream_upload(source, bucket, key, progress=progress)
 
-    def download(self, url: str, dest: str | os.PathLike[str]) -> DownloadResult:
-        """Download ``url`` to ``dest`` through a temporary file renamed on success."""
-        return self._transfer.download(url, dest)
+    def download(
+        self,
+        url: str,
+        dest: str | os.PathLike[str],
+        *,
+        resume: bool = True,
+        progress: ProgressCallback | None = None,
+    ) -> DownloadResult:
+        """Download ``url`` to ``dest``: written to a hidden ``.NAME.wcs-part`` file that a
+        later call continues (``Range``), renamed once its size (and WCS hash) check out.
+        """
+        return self._transfer.download(url, dest, resume=resume, progress=progress)
 
     # -- buckets and listings ------------------------------------------------------------
 

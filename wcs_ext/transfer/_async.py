@@ -1,86 +1,250 @@
-"""The awaitable twin of the simple upload and the download of :mod:`._sync`."""
+"""The awaitable twin of :mod:`._sync`: the same flows, driven by tasks.
+
+File reads run in worker threads (``asyncio.to_thread``) so the event loop never waits
+on the disk; blocks are bounded by a semaphore as the threads are by their pool.
+"""
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
+import io
 import os
-from collections.abc import Awaitable, Callable
-from pathlib import Path
-from typing import Protocol, TypeVar
+from collections.abc import AsyncIterable, Awaitable, Callable
+from typing import Any
 
 import httpx
 
-from .._base_client import Operation, error_from_response, request_id_of
+from .._base_client import Operation
 from .._upload_ops import UploadCalls
+from ..checksum import EtagHasher
 from ..errors import WcsInputError
 from ..models import UploadResult
-from ._readers import EtagFile
-from ._sync import (
-    DOWNLOAD_CHUNK,
-    DownloadResult,
-    check_length,
+from ._blocks import BlockSpan, new_upload_batch
+from ._common import (
+    TransferSettings,
     download_transport_error,
     local_file,
-    partial_path,
+    prepare_file_upload,
     verify_hash,
 )
+from ._download import DownloadResult, PartialDownload
+from ._engine import drive_async, run_blocks_async
+from ._flow import SendStep, TokenSource, UploadJob, block_flow, finish_flow
+from ._readers import EtagFile, Readable, read_exactly
+from ._record import BlockState
+from .progress import ProgressCallback, ProgressTracker
 
 __all__ = ["AsyncTransfer"]
 
-T = TypeVar("T")
+AsyncSender = Callable[[SendStep[Any]], Awaitable[Any]]
 
 
-class AsyncRunner(Protocol):
-    def __call__(self, op: Operation[T], /) -> Awaitable[T]: ...
+async def _no_reads(offset: int, size: int) -> bytes:
+    raise AssertionError("finishing an upload reads nothing")
+
+
+class _AsyncBlocks:
+    """``read_exactly`` over a sync stream (in a thread) or an async iterable of bytes."""
+
+    def __init__(self, source: Readable | AsyncIterable[bytes]) -> None:
+        self._sync = source if isinstance(source, Readable) else None
+        self._chunks = None if isinstance(source, Readable) else aiter(source)
+        self._pending = b""
+
+    async def read(self, size: int) -> bytes:
+        if self._sync is not None:
+            return await asyncio.to_thread(read_exactly, self._sync, size)
+        assert self._chunks is not None
+        parts, have = [self._pending], len(self._pending)
+        while have < size:
+            try:
+                chunk = await anext(self._chunks)
+            except StopAsyncIteration:
+                break
+            parts.append(chunk)
+            have += len(chunk)
+        data = b"".join(parts)
+        data, self._pending = data[:size], data[size:]
+        return data
 
 
 class AsyncTransfer:
     def __init__(
         self,
         *,
-        run: AsyncRunner,
+        settings: TransferSettings,
+        send: AsyncSender,
         calls: UploadCalls,
-        token_for: Callable[[str, str], str],
+        tokens_for: Callable[[str, str], TokenSource],
         http: Callable[[], httpx.AsyncClient],
-        traffic_limit: int = 0,
     ) -> None:
-        self._run = run
+        self._settings = settings
+        self._send = send
         self._calls = calls
-        self._token_for = token_for
+        self._tokens_for = tokens_for
         self._http = http
-        self._traffic_limit = traffic_limit
+
+    async def _run(self, op: Operation[Any]) -> Any:
+        return await self._send(SendStep(op, self._settings.retries.mkfile))
 
     async def simple_upload(
-        self, path: str | os.PathLike[str], bucket: str, key: str
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None = None,
     ) -> UploadResult:
         file = local_file(path)
-        with EtagFile(os.fspath(file)) as stream:
-            size = os.fstat(stream.fileno()).st_size
-            token = self._token_for(bucket, key)
-            result = await self._run(self._calls.form_upload(token, bucket, key, stream, size))
+        size = file.stat().st_size
+        with EtagFile(os.fspath(file), progress=ProgressTracker(progress, size)) as stream:
+            token = self._tokens_for(bucket, key).token()
+            result: UploadResult = await self._run(
+                self._calls.form_upload(token, bucket, key, stream, size)
+            )
             if stream.hasher.bytes_hashed != size:
                 raise WcsInputError(f"{file} changed while it was being uploaded")
             return verify_hash(result, stream.hasher.etag())
 
-    async def download(self, url: str, dest: str | os.PathLike[str]) -> DownloadResult:
-        target, partial = partial_path(dest)
-        headers = {"x-wos-traffic-limit": str(self._traffic_limit)} if self._traffic_limit else {}
+    async def multipart_upload(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str,
+        *,
+        upload_id: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        file = local_file(path)
+        if file.stat().st_size == 0:
+            return await self.simple_upload(file, bucket, key, progress=progress)
+        upload = prepare_file_upload(
+            self._settings,
+            path=file,
+            bucket=bucket,
+            key=key,
+            upload_id=upload_id,
+            calls=self._calls,
+            tokens=self._tokens_for(bucket, key),
+            progress=progress,
+        )
+        with file.open("rb") as handle:
+            fd = handle.fileno()
+
+            async def read(offset: int, size: int) -> bytes:
+                return await asyncio.to_thread(os.pread, fd, size, offset)
+
+            states = await run_blocks_async(
+                upload.job,
+                upload.pending,
+                upload.resumed,
+                read=read,
+                send=self._send,
+                concurrency=self._settings.concurrency,
+            )
+        upload.check_unchanged()
+        ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
+        result: UploadResult = await drive_async(
+            finish_flow(upload.job, upload.size, ordered), read=_no_reads, send=self._send
+        )
+        return result
+
+    async def stream_upload(
+        self,
+        source: Readable | AsyncIterable[bytes],
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        reader = _AsyncBlocks(source)
+        block_size = self._settings.block_size
+        data = await reader.read(block_size)
+        if len(data) < block_size:
+            return await self._small_stream(data, bucket, key, progress)
+        job = UploadJob(
+            bucket=bucket,
+            key=key,
+            calls=self._calls,
+            tokens=self._tokens_for(bucket, key),
+            batch=new_upload_batch(),
+            chunk_size=self._settings.chunk_size,
+            retries=self._settings.retries,
+            progress=ProgressTracker(progress, None),
+        )
+        slots = asyncio.Semaphore(self._settings.concurrency)
+        total = 0
         try:
-            async with self._http().stream("GET", url, headers=headers) as response:
-                if response.status_code != 200:
-                    await response.aread()
-                    raise error_from_response(response, f"download {url}")
-                size = 0
-                with partial.open("wb") as out:
-                    async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK):
-                        out.write(chunk)
-                        size += len(chunk)
-                check_length(response, size, url)
-                request_id = request_id_of(response)
-            os.replace(partial, target)
-        except httpx.HTTPError as exc:
-            raise download_transport_error(url, exc) from exc
+            async with asyncio.TaskGroup() as group:
+                tasks: list[asyncio.Task[BlockState]] = []
+                while data:
+                    await slots.acquire()  # back-pressure, as in the threaded engine
+                    block = BlockSpan(len(tasks), total, len(data))
+                    tasks.append(group.create_task(self._stream_block(job, block, data, slots)))
+                    total += len(data)
+                    data = await reader.read(block_size)
+        except BaseExceptionGroup as group_error:
+            raise group_error.exceptions[0] from None
+        job.progress.set_total(total)
+        states = [task.result() for task in tasks]
+        result: UploadResult = await drive_async(
+            finish_flow(job, total, states), read=_no_reads, send=self._send
+        )
+        return result
+
+    async def _stream_block(
+        self, job: UploadJob, block: BlockSpan, data: bytes, slots: asyncio.Semaphore
+    ) -> BlockState:
+        view = memoryview(data)
+
+        async def read(at: int, size: int) -> bytes:
+            return bytes(view[at - block.offset : at - block.offset + size])
+
+        try:
+            return await drive_async(block_flow(job, block, None), read=read, send=self._send)
         finally:
-            with contextlib.suppress(FileNotFoundError):
-                partial.unlink()
-        return DownloadResult(path=Path(target), size=size, request_id=request_id)
+            slots.release()
+
+    async def _small_stream(
+        self, data: bytes, bucket: str, key: str, progress: ProgressCallback | None
+    ) -> UploadResult:
+        token = self._tokens_for(bucket, key).token()
+        op = self._calls.form_upload(token, bucket, key, io.BytesIO(data), len(data))
+        result: UploadResult = await self._run(op)
+        ProgressTracker(progress, len(data)).add(len(data))
+        hasher = EtagHasher()
+        hasher.update(data)
+        return verify_hash(result, hasher.etag())
+
+    async def download(
+        self,
+        url: str,
+        dest: str | os.PathLike[str],
+        *,
+        resume: bool = True,
+        progress: ProgressCallback | None = None,
+    ) -> DownloadResult:
+        partial = PartialDownload(url, dest, resume=resume)
+        tracker = ProgressTracker(progress, None, done=partial.have)
+        attempts = 0
+        while True:
+            headers = partial.request_headers(self._settings.traffic_limit)
+            try:
+                async with self._http().stream("GET", url, headers=headers) as response:
+                    if response.status_code == 416 and partial.have:
+                        partial.restart()
+                        continue
+                    if response.status_code not in (200, 206):
+                        await response.aread()
+                    with partial.accept(response) as out:
+                        tracker.add(partial.have - tracker.done)
+                        if partial.total is not None:
+                            tracker.set_total(partial.total)
+                        async for chunk in response.aiter_bytes():
+                            partial.write(out, chunk, tracker)
+                return partial.finish()
+            except httpx.HTTPError as exc:
+                attempts += 1
+                if not partial.can_continue or attempts > self._settings.download_retries:
+                    partial.keep_if_resumable()
+                    raise download_transport_error(url, exc) from exc

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol, runtime_checkable
 
 from ..checksum import EtagHasher
+from .progress import ProgressTracker
 
 __all__ = ["EtagFile", "IteratorReader", "Readable", "read_exactly"]
 
@@ -22,19 +23,24 @@ class EtagFile(io.FileIO):
     Rewinding to the start (as httpx does before sending a body again) restarts the hash.
     """
 
-    def __init__(self, path: str | bytes | int) -> None:
+    def __init__(self, path: str | bytes | int, *, progress: ProgressTracker | None = None) -> None:
         super().__init__(path, "rb")
         self.hasher = EtagHasher()
+        self._progress = progress
 
     def read(self, size: int | None = -1, /) -> bytes:
         data = super().read(size)
         if data:
             self.hasher.update(data)
+            if self._progress is not None:
+                self._progress.add(len(data))
         return data or b""
 
     def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
         position = super().seek(offset, whence)
         if position == 0:
+            if self._progress is not None:
+                self._progress.add(-self.hasher.bytes_hashed)  # the body is sent again
             self.hasher = EtagHasher()
         return position
 

@@ -1,246 +1,222 @@
-"""Uploads and downloads over the synchronous client.
+"""Uploads and downloads for the synchronous client: the flows driven on threads.
 
-Blocks are sent one after another here, each chunk's crc32 checked against the server's
-answer and the final hash against the etag computed while reading.
+Files above one block go as blocks in parallel (``concurrency``), read in place with
+``pread``; every acknowledged chunk is checked (crc32, offset) and written to the resume
+record; the final hash is checked against the etag computed while reading.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 from collections.abc import Callable
-from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any
 
-import attrs
 import httpx
 
-from .._base_client import Operation, error_from_response, request_id_of
+from .._base_client import Operation
 from .._upload_ops import UploadCalls
 from ..checksum import EtagHasher
-from ..errors import WcsInputError, WcsIntegrityError, WcsTimeoutError, WcsTransportError
+from ..errors import WcsInputError
 from ..models import UploadResult
-from ._blocks import BlockSpan, check_ack, new_upload_batch, plan_blocks, plan_chunks
+from ._blocks import new_upload_batch
+from ._common import (
+    TransferSettings,
+    download_transport_error,
+    local_file,
+    prepare_file_upload,
+    verify_hash,
+)
+from ._download import DownloadResult, PartialDownload
+from ._engine import drive, run_blocks, run_stream_blocks
+from ._flow import SendStep, TokenSource, UploadJob, finish_flow
 from ._readers import EtagFile, Readable, read_exactly
+from .progress import ProgressCallback, ProgressTracker
 
-__all__ = [
-    "DOWNLOAD_CHUNK",
-    "DownloadResult",
-    "SyncTransfer",
-    "check_length",
-    "download_transport_error",
-    "local_file",
-    "partial_path",
-    "verify_hash",
-]
+__all__ = ["SyncTransfer"]
 
-T = TypeVar("T")
-DOWNLOAD_CHUNK = 1024 * 1024
+Sender = Callable[[SendStep[Any]], Any]
 
 
-class Runner(Protocol):
-    def __call__(self, op: Operation[T], /) -> T: ...
-
-
-@attrs.frozen(kw_only=True)
-class DownloadResult:
-    path: Path
-    size: int
-    request_id: str | None = None
-
-
-def verify_hash(result: UploadResult, local_etag: str) -> UploadResult:
-    """The object is uploaded only if the server hashed the same bytes we read."""
-    if result.hash is not None and result.hash != local_etag:
-        raise WcsIntegrityError(
-            f"upload wcs://{result.bucket}/{result.key}: the server's hash {result.hash} "
-            f"differs from the local etag {local_etag}",
-            request_id=result.request_id,
-        )
-    return result
-
-
-def local_file(path: str | os.PathLike[str]) -> Path:
-    file = Path(path)
-    if not file.is_file():
-        raise WcsInputError(f"no such file: {file}" if not file.exists() else f"not a file: {file}")
-    return file
-
-
-def partial_path(dest: str | os.PathLike[str]) -> tuple[Path, Path]:
-    """The download target and the hidden file beside it that receives the bytes."""
-    target = Path(dest)
-    if target.is_dir():
-        raise WcsInputError(f"{target} is a directory; give a file name")
-    if not target.parent.is_dir():
-        raise WcsInputError(f"no such directory: {target.parent}")
-    return target, target.with_name(f".{target.name}.wcs-part")
-
-
-def check_length(response: httpx.Response, size: int, url: str) -> None:
-    """A body shorter than its Content-Length is a cut connection, not a file."""
-    expected = response.headers.get("content-length")
-    if (
-        expected is not None
-        and "content-encoding" not in response.headers
-        and int(expected) != size
-    ):
-        raise WcsIntegrityError(
-            f"download {url}: got {size} bytes of {expected}",
-            request_id=request_id_of(response),
-        )
-
-
-def download_transport_error(url: str, exc: httpx.HTTPError) -> WcsTransportError:
-    """The error for a download cut short: a timeout is a :class:`WcsTimeoutError`."""
-    if isinstance(exc, httpx.TimeoutException):
-        return WcsTimeoutError(f"download {url}: timed out ({type(exc).__name__})")
-    return WcsTransportError(f"download {url}: {str(exc) or type(exc).__name__}")
+def _no_reads(offset: int, size: int) -> bytes:
+    raise AssertionError("finishing an upload reads nothing")
 
 
 class SyncTransfer:
-    """Runs upload operations through ``run`` (which retries) and downloads via ``http``."""
+    """Runs transfer flows: ``send`` performs one request with its retry policy."""
 
     def __init__(
         self,
         *,
-        run: Runner,
+        settings: TransferSettings,
+        send: Sender,
         calls: UploadCalls,
-        token_for: Callable[[str, str], str],
+        tokens_for: Callable[[str, str], TokenSource],
         http: Callable[[], httpx.Client],
-        block_size: int,
-        chunk_size: int,
-        traffic_limit: int = 0,
     ) -> None:
-        self._run = run
+        self._settings = settings
+        self._send = send
         self._calls = calls
-        self._token_for = token_for
+        self._tokens_for = tokens_for
         self._http = http
-        self._block_size = block_size
-        self._chunk_size = chunk_size
-        self._traffic_limit = traffic_limit
+
+    def _run(self, op: Operation[Any]) -> Any:
+        return self._send(SendStep(op, self._settings.retries.mkfile))
 
     # -- uploads -------------------------------------------------------------------------
 
-    def simple_upload(self, path: str | os.PathLike[str], bucket: str, key: str) -> UploadResult:
-        """One form POST; the file is streamed from disk and hashed as it is sent."""
-        file = local_file(path)
-        with EtagFile(os.fspath(file)) as stream:
-            size = os.fstat(stream.fileno()).st_size
-            token = self._token_for(bucket, key)
-            result = self._run(self._calls.form_upload(token, bucket, key, stream, size))
-            if stream.hasher.bytes_hashed != size:
-                raise WcsInputError(f"{file} changed while it was being uploaded")
-            return verify_hash(result, stream.hasher.etag())
-
-    def block_upload(
+    def simple_upload(
         self,
         path: str | os.PathLike[str],
         bucket: str,
         key: str,
         *,
-        upload_batch: str | None = None,
+        progress: ProgressCallback | None = None,
     ) -> UploadResult:
-        """mkblk/bput/mkfile, block after block; an empty file goes as a simple upload."""
+        """One form POST; the file is streamed from disk and hashed as it is sent."""
         file = local_file(path)
         size = file.stat().st_size
-        if size == 0:
-            return self.simple_upload(file, bucket, key)
-        token = self._token_for(bucket, key)
-        batch = upload_batch or new_upload_batch()
-        hasher = EtagHasher()
-        ctxs: list[str] = []
-        with file.open("rb") as stream:
-            for block in plan_blocks(size, self._block_size):
-                data = read_exactly(stream, block.size)
-                if len(data) != block.size:
-                    raise WcsInputError(f"{file} changed while it was being uploaded")
-                ctxs.append(self._send_block(token, batch, block, data, hasher))
-        result = self._run(
-            self._calls.make_file(
-                token=token, upload_batch=batch, bucket=bucket, key=key, size=size, ctxs=ctxs
+        tracker = ProgressTracker(progress, size)
+        with EtagFile(os.fspath(file), progress=tracker) as stream:
+            token = self._tokens_for(bucket, key).token()
+            result: UploadResult = self._run(
+                self._calls.form_upload(token, bucket, key, stream, size)
             )
-        )
-        return verify_hash(result, hasher.etag())
+            if stream.hasher.bytes_hashed != size:
+                raise WcsInputError(f"{file} changed while it was being uploaded")
+            return verify_hash(result, stream.hasher.etag())
 
-    def stream_upload(self, stream: Readable, bucket: str, key: str) -> UploadResult:
-        """Upload from any readable stream, size unknown, holding at most one block.
+    def multipart_upload(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str,
+        *,
+        upload_id: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        """Blocks in parallel, resumable; an empty file goes as a simple upload."""
+        file = local_file(path)
+        if file.stat().st_size == 0:
+            return self.simple_upload(file, bucket, key, progress=progress)
+        upload = prepare_file_upload(
+            self._settings,
+            path=file,
+            bucket=bucket,
+            key=key,
+            upload_id=upload_id,
+            calls=self._calls,
+            tokens=self._tokens_for(bucket, key),
+            progress=progress,
+        )
+        with file.open("rb") as handle:
+            fd = handle.fileno()
+
+            def read(offset: int, size: int) -> bytes:
+                return os.pread(fd, size, offset)
+
+            states = run_blocks(
+                upload.job,
+                upload.pending,
+                upload.resumed,
+                read=read,
+                send=self._send,
+                concurrency=self._settings.concurrency,
+            )
+        upload.check_unchanged()
+        ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
+        flow = finish_flow(upload.job, upload.size, ordered)
+        result: UploadResult = drive(flow, read=_no_reads, send=self._send)
+        return result
+
+    def stream_upload(
+        self,
+        stream: Readable,
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        """Upload from any readable stream, size unknown, a few blocks in memory at most.
 
         A stream that ends within the first block goes as one form upload.
         """
-        first = read_exactly(stream, self._block_size)
-        if len(first) < self._block_size:
-            return self._small_stream(first, bucket, key)
-        token = self._token_for(bucket, key)
-        batch = new_upload_batch()
-        hasher = EtagHasher()
-        ctxs: list[str] = []
-        total = 0
-        data = first
-        while data:
-            block = BlockSpan(len(ctxs), total, len(data))
-            ctxs.append(self._send_block(token, batch, block, data, hasher))
-            total += len(data)
-            data = read_exactly(stream, self._block_size)
-        result = self._run(
-            self._calls.make_file(
-                token=token, upload_batch=batch, bucket=bucket, key=key, size=total, ctxs=ctxs
-            )
+        block_size = self._settings.block_size
+        first = read_exactly(stream, block_size)
+        if len(first) < block_size:
+            return self._small_stream(first, bucket, key, progress)
+        tokens = self._tokens_for(bucket, key)
+        job = UploadJob(
+            bucket=bucket,
+            key=key,
+            calls=self._calls,
+            tokens=tokens,
+            batch=new_upload_batch(),
+            chunk_size=self._settings.chunk_size,
+            retries=self._settings.retries,
+            progress=ProgressTracker(progress, None),
         )
-        return verify_hash(result, hasher.etag())
+        total, states = run_stream_blocks(
+            job,
+            stream,
+            first,
+            block_size=block_size,
+            send=self._send,
+            concurrency=self._settings.concurrency,
+        )
+        job.progress.set_total(total)
+        result: UploadResult = drive(
+            finish_flow(job, total, states), read=_no_reads, send=self._send
+        )
+        return result
 
-    def _small_stream(self, data: bytes, bucket: str, key: str) -> UploadResult:
-        token = self._token_for(bucket, key)
-        body = io.BytesIO(data)
-        result = self._run(self._calls.form_upload(token, bucket, key, body, len(data)))
+    def _small_stream(
+        self, data: bytes, bucket: str, key: str, progress: ProgressCallback | None
+    ) -> UploadResult:
+        token = self._tokens_for(bucket, key).token()
+        op = self._calls.form_upload(token, bucket, key, io.BytesIO(data), len(data))
+        result: UploadResult = self._run(op)
+        ProgressTracker(progress, len(data)).add(len(data))
         hasher = EtagHasher()
         hasher.update(data)
         return verify_hash(result, hasher.etag())
 
-    def _send_block(
-        self, token: str, batch: str, block: BlockSpan, data: bytes, hasher: EtagHasher
-    ) -> str:
-        """Send one block as mkblk + bput chunks; returns the block's final ctx."""
-        view = memoryview(data)
-        ctx = ""
-        for offset, size in plan_chunks(block.size, self._chunk_size):
-            chunk = bytes(view[offset : offset + size]) if size != len(data) else data
-            hasher.update(chunk)
-            if offset == 0:
-                op = self._calls.make_block(token, batch, block.size, block.index, chunk)
-            else:
-                op = self._calls.put_chunk(token, batch, ctx, offset, chunk)
-            ack = self._run(op)
-            check_ack(ack, chunk, offset + size, op.what)
-            ctx = ack.ctx
-        return ctx
-
     # -- downloads -----------------------------------------------------------------------
 
-    def download(self, url: str, dest: str | os.PathLike[str]) -> DownloadResult:
-        """Stream ``url`` into a hidden file beside ``dest``, then rename it into place.
+    def download(
+        self,
+        url: str,
+        dest: str | os.PathLike[str],
+        *,
+        resume: bool = True,
+        progress: ProgressCallback | None = None,
+    ) -> DownloadResult:
+        """Stream ``url`` into ``.NAME.wcs-part`` beside ``dest``, continuing an earlier
+        partial file with ``Range``; renamed to ``dest`` only once size and hash check out.
 
-        A failure leaves nothing under ``dest``'s name.
+        A connection cut mid-body is continued where it stopped (``connection_retries``).
         """
-        target, partial = partial_path(dest)
-        headers = {"x-wos-traffic-limit": str(self._traffic_limit)} if self._traffic_limit else {}
-        try:
-            with self._http().stream("GET", url, headers=headers) as response:
-                if response.status_code != 200:
-                    response.read()
-                    raise error_from_response(response, f"download {url}")
-                size = 0
-                with partial.open("wb") as out:
-                    for chunk in response.iter_bytes(DOWNLOAD_CHUNK):
-                        out.write(chunk)
-                        size += len(chunk)
-                check_length(response, size, url)
-                request_id = request_id_of(response)
-            os.replace(partial, target)
-        except httpx.HTTPError as exc:
-            raise download_transport_error(url, exc) from exc
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                partial.unlink()
-        return DownloadResult(path=target, size=size, request_id=request_id)
+        partial = PartialDownload(url, dest, resume=resume)
+        tracker = ProgressTracker(progress, None, done=partial.have)
+        attempts = 0
+        while True:
+            headers = partial.request_headers(self._settings.traffic_limit)
+            try:
+                with self._http().stream("GET", url, headers=headers) as response:
+                    if response.status_code == 416 and partial.have:
+                        partial.restart()  # the kept bytes do not fit the object any more
+                        continue
+                    if response.status_code not in (200, 206):
+                        response.read()
+                    with partial.accept(response) as out:
+                        tracker.add(partial.have - tracker.done)  # 200: starting over
+                        if partial.total is not None:
+                            tracker.set_total(partial.total)
+                        for chunk in response.iter_bytes():
+                            partial.write(out, chunk, tracker)
+                return partial.finish()
+            except httpx.HTTPError as exc:
+                attempts += 1
+                if not partial.can_continue or attempts > self._settings.download_retries:
+                    partial.keep_if_resumable()
+                    raise download_transport_error(url, exc) from exc

@@ -1,0 +1,190 @@
+"""Downloads that survive interruptions: bytes go to a hidden ``.NAME.wcs-part`` file
+beside the target, which a later run continues with ``Range``; the target name appears
+only after the size (and the WCS hash, when the server sends it as ``ETag``) checked out.
+
+The decisions are here once; the sync and async loops only move bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import BinaryIO
+
+import attrs
+import httpx
+
+from .._base_client import error_from_response, request_id_of
+from ..checksum import EtagHasher
+from ..errors import WcsInputError, WcsIntegrityError
+from .progress import ProgressTracker
+
+__all__ = ["DownloadResult", "PartialDownload"]
+
+_HASH_READ = 4 * 1024 * 1024
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+_WCS_HASH = re.compile(r"[A-Za-z0-9_-]{28}")
+
+
+@attrs.frozen(kw_only=True)
+class DownloadResult:
+    path: Path
+    size: int
+    resumed_from: int = 0
+    """Bytes that were already on disk from an earlier, interrupted run."""
+    hash: str | None = None
+    """The WCS hash the server announced and the file was checked against, if any."""
+    request_id: str | None = None
+
+
+def _wcs_hash(etag_header: str | None) -> str | None:
+    if not etag_header:
+        return None
+    value = etag_header.removeprefix("W/").strip('"')
+    return value if _WCS_HASH.fullmatch(value) else None
+
+
+class PartialDownload:
+    """One download's partial file and the validators that say it may be continued."""
+
+    def __init__(self, url: str, dest: str | os.PathLike[str], *, resume: bool = True) -> None:
+        self.url = url
+        self.target = Path(dest)
+        if self.target.is_dir():
+            raise WcsInputError(f"{self.target} is a directory; give a file name")
+        if not self.target.parent.is_dir():
+            raise WcsInputError(f"no such directory: {self.target.parent}")
+        self.partial = self.target.with_name(f".{self.target.name}.wcs-part")
+        self._meta = self.target.with_name(f".{self.target.name}.wcs-part.json")
+        self.have = self._usable_partial() if resume else 0
+        self.resumed_from = self.have
+        self.hasher = EtagHasher()
+        self.total: int | None = None
+        self.announced_hash: str | None = None
+        self.request_id: str | None = None
+
+    def _usable_partial(self) -> int:
+        try:
+            meta = json.loads(self._meta.read_text(encoding="utf-8"))
+            size = self.partial.stat().st_size
+        except (OSError, ValueError):
+            return 0
+        if not isinstance(meta, dict) or meta.get("url") != self.url or not meta.get("validator"):
+            return 0
+        return size
+
+    def request_headers(self, traffic_limit: int) -> dict[str, str]:
+        # Byte ranges must mean bytes of the object, not of a compressed form of it.
+        headers = {"Accept-Encoding": "identity"}
+        if traffic_limit:
+            headers["x-wos-traffic-limit"] = str(traffic_limit)
+        if self.have:
+            meta = json.loads(self._meta.read_text(encoding="utf-8"))
+            headers["Range"] = f"bytes={self.have}-"
+            # If-Range: the server sends the whole object instead when it changed since.
+            headers["If-Range"] = str(meta["validator"])
+        return headers
+
+    def accept(self, response: httpx.Response) -> BinaryIO:
+        """Check the answer's status and headers; the file to append the body to."""
+        self.request_id = request_id_of(response)
+        if response.status_code == 206 and self.have:
+            match = _CONTENT_RANGE.fullmatch(response.headers.get("content-range", ""))
+            if match is None or int(match[1]) != self.have:
+                raise WcsIntegrityError(
+                    f"download {self.url}: the server answered another range",
+                    request_id=self.request_id,
+                )
+            self.total = None if match[3] == "*" else int(match[3])
+            mode = "ab"
+        elif response.status_code == 200:
+            self.have = self.resumed_from = 0
+            length = response.headers.get("content-length")
+            encoded = "content-encoding" in response.headers
+            self.total = int(length) if length is not None and not encoded else None
+            mode = "wb"
+        else:
+            raise error_from_response(response, f"download {self.url}")
+        self.announced_hash = _wcs_hash(response.headers.get("etag"))
+        validator = response.headers.get("etag") or response.headers.get("last-modified")
+        self._save_meta(validator)
+        if mode == "wb":
+            self.hasher = EtagHasher()
+            return self.partial.open("wb")
+        self.hasher = EtagHasher()  # the kept bytes are hashed again from the file
+        self._hash_existing()
+        return self.partial.open("ab")
+
+    def _save_meta(self, validator: str | None) -> None:
+        if validator:
+            self._meta.write_text(json.dumps({"url": self.url, "validator": validator}))
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                self._meta.unlink()
+
+    def _hash_existing(self) -> None:
+        # The bytes kept from before count towards the hash: read them once.
+        with self.partial.open("rb") as kept:
+            remaining = self.have
+            while remaining:
+                data = kept.read(min(_HASH_READ, remaining))
+                if not data:
+                    break
+                self.hasher.update(data)
+                remaining -= len(data)
+
+    def write(self, out: BinaryIO, chunk: bytes, progress: ProgressTracker) -> None:
+        out.write(chunk)
+        self.hasher.update(chunk)
+        self.have += len(chunk)
+        progress.add(len(chunk))
+
+    def finish(self) -> DownloadResult:
+        """Size and hash checked: rename into place. A mismatch deletes the partial."""
+        if self.total is not None and self.have != self.total:
+            self.keep_if_resumable()
+            raise WcsIntegrityError(
+                f"download {self.url}: the body ended after {self.have} of {self.total} bytes",
+                request_id=self.request_id,
+            )
+        if self.announced_hash is not None and self.hasher.etag() != self.announced_hash:
+            self.discard()
+            raise WcsIntegrityError(
+                f"download {self.url}: the file's hash {self.hasher.etag()} differs from the "
+                f"server's {self.announced_hash}",
+                request_id=self.request_id,
+            )
+        os.replace(self.partial, self.target)
+        with contextlib.suppress(FileNotFoundError):
+            self._meta.unlink()
+        return DownloadResult(
+            path=self.target,
+            size=self.have,
+            resumed_from=self.resumed_from,
+            hash=self.announced_hash,
+            request_id=self.request_id,
+        )
+
+    def keep_if_resumable(self) -> None:
+        """After a failure: keep the partial file only if a later run can continue it."""
+        if not self.can_continue:
+            self.discard()
+
+    def restart(self) -> None:
+        """Drop the partial file and start from the first byte."""
+        self.discard()
+        self.have = self.resumed_from = 0
+        self.hasher = EtagHasher()
+
+    def discard(self) -> None:
+        for path in (self.partial, self._meta):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    @property
+    def can_continue(self) -> bool:
+        """A cut connection can be continued from where it stopped."""
+        return self.have > 0 and self._meta.exists()
