@@ -141,3 +141,27 @@ def override_layer(overrides: Mapping[str, object]) -> Raw:
         if value is not None:  # None = option not given
             raw[name] = (value, Origin("override", "override"))
     return raw
+
+
+def replace_section(text: str, section: str, body: list[str]) -> str:
+    """``text`` with ``[section]`` holding exactly ``body``; other sections and comments
+    stay as they were. Keys before any section belong to ``[default]``."""
+    out: list[str] = []
+    current = "default"
+    replaced = False
+    for line in text.split("\n"):
+        if match := _SECTION.fullmatch(line):
+            current = match[1] or current
+            if current == section:
+                if not replaced:
+                    out.extend([f"[{section}]", *body])
+                    replaced = True
+                continue
+        elif current == section and _ASSIGN.fullmatch(line):
+            continue  # an old value of the section being written
+        out.append(line)
+    while out and not out[-1].strip():
+        out.pop()
+    if not replaced:
+        out.extend(["", f"[{section}]", *body] if out else [f"[{section}]", *body])
+    return "\n".join(out) + "\n"

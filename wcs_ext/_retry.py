@@ -19,9 +19,13 @@ _MAX_RETRY_AFTER = 60.0
 """A longer Retry-After means the server wants us gone for a while: fail instead."""
 
 
+_FINAL_5XX = frozenset({501, 505, 579})
+"""Not implemented, HTTP version not supported, callback failed: asking again won't help."""
+
+
 def is_retryable_status(status: int) -> bool:
     # Only real 5xx: WCS's own 6xx codes (614 "file exists", ...) are final answers.
-    return status in (408, 429) or (500 <= status < 600 and status != 579)
+    return status in (408, 429) or (500 <= status < 600 and status not in _FINAL_5XX)
 
 
 def _parse_retry_after(value: str | None, now: float) -> float | None:

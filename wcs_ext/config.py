@@ -37,6 +37,7 @@ from ._config_file import (
     locate,
     override_layer,
     read_file,
+    replace_section,
 )
 from ._config_values import (
     BLOCK_UNIT,
@@ -316,11 +317,20 @@ class WcsConfig:
             lines.append(f"{key} = {text}")
         return "\n".join(lines) + "\n"
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the full, unmasked config to ``path`` atomically, readable by the
-        owner only (created 0600; a temporary file in the same folder replaces it)."""
+    def save(self, path: str | os.PathLike[str], *, section: str = "default") -> None:
+        """Write the full, unmasked config as ``[section]`` of ``path``, atomically and
+        readable by the owner only (created 0600; a temporary file replaces it). Other
+        sections (profiles) and comments of an existing file are kept."""
         target = Path(path)
-        data = self.to_file_text(mask_secret=False).encode("utf-8")
+        # Only "\n" ends a line in the file: str.splitlines would also split on \x1c.
+        lines = self.to_file_text(mask_secret=False).split("\n")[1:-1]
+        try:
+            existing = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            existing = ""
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WcsConfigError(f"cannot read {os.fspath(path)} before saving: {exc}") from exc
+        data = replace_section(existing, section, lines).encode("utf-8")
         tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
         try:
             # Created 0600: the secret is never readable by others, not even briefly.

@@ -8,14 +8,20 @@ one line on stderr; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from ..errors import WcsConfigError, WcsError, WcsInputError
+from . import jobs, listing, objects, transfers
+from ._compat import normalize_argv
 from ._context import CliState
 from .checksums import crc64_command, etag_command
+from .completion import completion_command
+from .configure import configure as run_configure
+from .configure import dump_config as dump
+from .emulator_cmd import emulator_command
 from .tokens import token_group
 
 __all__ = ["cli", "main", "run"]
@@ -23,8 +29,46 @@ __all__ = ["cli", "main", "run"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+# The original wcscmd's options that override a setting of the config file, as
+# (option, config field, metavar, help). Each works before or after the command.
+_SETTING_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("--upload-id", "upload_id", "ID", "multiput: the upload's name (to resume it)."),
+    ("--limit", "limit", "N", "list: objects per page, 1..1000."),
+    ("--prefix", "prefix", "PREFIX", "list: only keys starting with PREFIX."),
+    ("--mode", "mode", "0|1", "list: 0 files of a folder first, 1 folders first."),
+    ("--marker", "marker", "MARKER", "list: continue where a page ended."),
+    ("--overwrite", "overwrite", "0|1", "uploads: 1 replaces an existing object."),
+    ("--deadline", "deadline", "SECONDS", "uploads: lifetime of the upload token."),
+    ("--traffic_limit", "traffic_limit", "N", "transfers: x-wos-traffic-limit header."),
+    ("--returnurl", "return_url", "URL", "uploads: policy returnUrl."),
+    ("--returnbody", "return_body", "TEMPLATE", "uploads: policy returnBody."),
+    ("--callbackurl", "callback_url", "URL", "uploads: policy callbackUrl."),
+    ("--callbackbody", "callback_body", "TEMPLATE", "uploads: policy callbackBody."),
+    ("--persistentops", "persistent_ops", "OPS", "uploads: policy persistentOps."),
+    ("--persistentntyurl", "persistent_notify_url", "URL", "uploads: persistentNotifyUrl."),
+    ("--contentdetect", "content_detect", "TYPE", "uploads: policy contentDetect."),
+    ("--detectntyurl", "detect_notify_url", "URL", "uploads: policy detectNotifyURL."),
+    ("--detectntyrule", "detect_notify_rule", "RULE", "uploads: policy detectNotifyRule."),
+    ("--hashalgorithm", "hash_algorithm", "NAME", "uploads: policy hashAlgorithm."),
+    ("--notify", "notifyurl", "URL", "jobs: where the server reports the result."),
+    ("--separate", "separate", "0|1", "jobs: notify per command."),
+    ("--force", "force", "0|1", "jobs: run even if the target exists."),
+    ("--output", "output", "BUCKET:KEY", "accepted like the original; no effect."),
+)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _setting_options(function: F) -> F:
+    for option, field, metavar, help_text in reversed(_SETTING_OPTIONS):
+        function = click.option(option, field, metavar=metavar, help=help_text)(function)
+    return function
+
+
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    invoke_without_command=True,
 )
 @click.option(
     "-c",
@@ -39,39 +83,91 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 )
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable JSON on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or chatter.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show transfer progress bars. [default: when stderr is a terminal]",
+)
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.option("-s", "--ssl", is_flag=True, help="Use https for hosts given without a scheme.")
+@click.option("--configure", is_flag=True, help="Set up the config file interactively.")
+@click.option(
+    "--dump-config", is_flag=True, help="Show every setting and where it came from (secret masked)."
+)
+@click.option("--relevance", metavar="V", hidden=True)
+@_setting_options
 @click.version_option(package_name="wcs-ext", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(
     ctx: click.Context,
+    /,
     config_path: str | None,
     profile: str | None,
     json_output: bool,
     quiet: bool,
+    progress: bool | None,
     debug: bool,
+    ssl: bool,
+    configure: bool,
+    dump_config: bool,
+    relevance: str | None,
+    **settings: str | None,
 ) -> None:
     """Wangsu/CDNetworks Cloud Storage (WCS) from the command line.
 
-    Keys and hosts come from ~/.wcscfg (the original wcscmd's format) and the
-    WCS_ACCESS_KEY, WCS_SECRET_KEY, WCS_PUT_URL, WCS_MGR_URL environment variables.
+    A drop-in for the original wcscmd: its commands, arguments and options work as
+    they did, options before or after the command. Keys and hosts come from ~/.wcscfg
+    (the original's format; set it up with --configure), a --profile section of it,
+    and WCS_ACCESS_KEY, WCS_SECRET_KEY, WCS_PUT_URL, WCS_MGR_URL.
+
+    Exit codes: 0 done, 1 the operation failed, 2 bad usage or input.
 
     \b
     Examples:
-      wcs-ext etag big.iso                 # the WCS hash of a local file
-      wcs-ext token upload --scope photos:2026/cat.jpg
+      wcs-ext put wcs://photos/2026/cat.jpg cat.jpg
+      wcs-ext list wcs://photos --prefix 2026/
+      wcs-ext get "https://photos.example.com/2026/cat.jpg"
+      wcs-ext emulator --bucket photos      # a local WCS to try all this on
     """
-    ctx.obj = CliState(
+    overrides: dict[str, object] = {name: value for name, value in settings.items() if value}
+    if ssl:
+        overrides["ishttps"] = True
+    if relevance is not None:
+        click.echo("warning: --relevance has no effect (as in the original)", err=True)
+    state = CliState(
         config_path=config_path,
         profile=profile,
         json_output=json_output,
         quiet=quiet,
         debug=debug,
+        progress=progress,
+        overrides=overrides,
     )
+    ctx.obj = state
+    if configure:
+        run_configure(state)
+    elif dump_config:
+        dump(state)
+    elif ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        return
+    else:
+        return
+    ctx.exit(0)
 
 
-cli.add_command(etag_command)
-cli.add_command(crc64_command)
-cli.add_command(token_group)
+for _command in (
+    etag_command,
+    crc64_command,
+    token_group,
+    emulator_command,
+    completion_command,
+    *objects.COMMANDS,
+    *listing.COMMANDS,
+    *transfers.COMMANDS,
+    *jobs.COMMANDS,
+):
+    cli.add_command(_command)
 
 
 def _exit_code(exc: BaseException) -> int | None:
@@ -94,14 +190,15 @@ def run(argv: Sequence[str] | None = None, *, prog_name: str | None = None) -> i
     """Run the command line and return its exit code (never exits the process)."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
+        args = normalize_argv(cli, args, lambda message: click.echo(message, err=True))
         cli.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Exit as exc:
         code: int = exc.exit_code
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code
-    except (click.Abort, KeyboardInterrupt):
-        click.echo("Interrupted.", err=True)
+    except (click.Abort, KeyboardInterrupt) as exc:
+        click.echo(str(exc) or "Interrupted.", err=True)
         code = EXIT_INTERRUPTED
     except BrokenPipeError:
         # `wcs-ext ... | head`: the reader left; nothing useful to say.

@@ -1,4 +1,4 @@
-"""State shared by every command: global options and the lazily loaded configuration."""
+"""State shared by every command: global options, the configuration, the client."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from typing import Any
 import attrs
 import click
 
-from ..config import WcsConfig
+from ..client import Wcs
+from ..config import ConfigSources, WcsConfig
 from ..errors import WcsInputError
 
-__all__ = ["CliState", "emit_json", "existing_files", "pass_state"]
+__all__ = ["CliState", "as_json", "emit_json", "existing_files", "pass_state"]
 
 
 @attrs.define(kw_only=True)
@@ -24,21 +25,48 @@ class CliState:
     json_output: bool
     quiet: bool
     debug: bool
-    _config: WcsConfig | None = attrs.field(default=None, init=False)
+    progress: bool | None = None
+    """Force the progress bar on (True) or off (False); None: on when stderr is a terminal."""
+    overrides: dict[str, object] = attrs.field(factory=dict)
+    """Settings given as options (the original's ``--limit``, ``--overwrite``, ...)."""
+    _loaded: tuple[WcsConfig, ConfigSources] | None = attrs.field(default=None, init=False)
+    _client: Wcs | None = attrs.field(default=None, init=False)
+
+    def config_and_sources(self) -> tuple[WcsConfig, ConfigSources]:
+        if self._loaded is None:
+            self._loaded = WcsConfig.load_with_sources(
+                self.config_path, profile=self.profile, overrides=self.overrides
+            )
+        return self._loaded
 
     def config(self, **overrides: object) -> WcsConfig:
-        """The configuration (file, profile, env), loaded once per command."""
-        if self._config is None:
-            self._config = WcsConfig.load(self.config_path, profile=self.profile)
-        if overrides:
-            return self._config.with_overrides(**overrides)
-        return self._config
+        """The configuration (file, profile, env, options), loaded once per command."""
+        config = self.config_and_sources()[0]
+        return config.with_overrides(**overrides) if overrides else config
+
+    def client(self) -> Wcs:
+        """One client per command; closed when the command ends."""
+        if self._client is None:
+            self._client = Wcs(self.config())
+            click.get_current_context().call_on_close(self._client.close)
+        return self._client
+
+    @property
+    def show_progress(self) -> bool:
+        if self.progress is not None:
+            return self.progress and not self.json_output
+        return not (self.quiet or self.json_output) and sys.stderr.isatty()
+
+    def say(self, message: str) -> None:
+        """A line for people on stdout, unless --quiet or --json."""
+        if not (self.quiet or self.json_output):
+            click.echo(message)
 
 
 pass_state = click.make_pass_decorator(CliState)
 
 
-def emit_json(document: Mapping[str, Any]) -> None:
+def emit_json(document: Any) -> None:
     """One JSON document per line on stdout, ready for `jq` and friends."""
     sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
 
@@ -52,3 +80,16 @@ def existing_files(paths: tuple[str, ...]) -> list[Path]:
         if not file.is_file():
             raise WcsInputError(f"not a regular file: {file}")
     return files
+
+
+def as_json(value: Any) -> Any:
+    """A result object (attrs) as plain JSON data."""
+    if attrs.has(type(value)):
+        return {k: as_json(v) for k, v in attrs.asdict(value, recurse=False).items()}
+    if isinstance(value, Mapping):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value

@@ -1,0 +1,120 @@
+"""Command lines of the original ``wcscmd`` (optparse) made to fit click.
+
+optparse accepts every option anywhere: ``wcscmd --limit 2 list wcs://b r`` and
+``wcscmd list wcs://b r --limit 2`` are the same. click wants group options before the
+command and command options after it. :func:`normalize_argv` moves each option to the
+side that defines it, and turns the original's quirks into ours:
+
+* ``--debug=X`` (a value the original ignored) becomes the flag ``--debug``;
+* an option of the original that has no meaning for the chosen command is dropped with
+  a warning instead of failing a script that always passed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import click
+
+__all__ = ["normalize_argv"]
+
+# Options of the original that every command accepted; those a command does not use
+# are dropped (with a warning) rather than rejected.
+ORIGINAL_OPTIONS = frozenset(
+    {
+        "--upload-id", "--limit", "--prefix", "--mode", "--marker", "--relevance",
+        "--output", "--notify", "--separate", "--force", "--overwrite", "--returnurl",
+        "--returnbody", "--callbackurl", "--callbackbody", "--persistentntyurl",
+        "--persistentops", "--contentdetect", "--detectntyurl", "--detectntyrule",
+        "--hashalgorithm", "--deadline", "--traffic_limit", "--startdate", "--enddate",
+        "--islistdetails", "--storagetype",
+    }
+)  # fmt: skip
+
+
+def _options(command: click.Command) -> dict[str, bool]:
+    """Option name -> whether it takes a value."""
+    names: dict[str, bool] = {}
+    for param in command.params:
+        if isinstance(param, click.Option):
+            takes_value = not (param.is_flag or param.count)
+            for name in (*param.opts, *param.secondary_opts):
+                names[name] = takes_value
+    if command.add_help_option:
+        names.update(dict.fromkeys(command.get_help_option_names(click.Context(command)), False))
+    return names
+
+
+def _split(word: str) -> tuple[str, str | None]:
+    name, sep, value = word.partition("=")
+    return (name, value) if sep and name.startswith("--") else (word, None)
+
+
+def _find_command(
+    group: click.Group, words: Sequence[str], takes_value: dict[str, bool]
+) -> int | None:
+    """Index of the command name: the first word that is not an option or its value."""
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            return None
+        name, inline = _split(word)
+        if name.startswith("-") and name != "-" and not _is_number(name):
+            i += 2 if takes_value.get(name, False) and inline is None else 1
+            continue
+        return i if word in group.commands else None
+    return None
+
+
+def normalize_argv(
+    group: click.Group, args: Sequence[str], warn: Callable[[str], None]
+) -> list[str]:
+    """``args`` with group options before the command and command options after it."""
+    words = [_plain_debug(word) for word in args]
+    group_opts = _options(group)
+    every = dict.fromkeys(ORIGINAL_OPTIONS, True)
+    for command in group.commands.values():
+        every.update(_options(command))
+    every.update(group_opts)
+    index = _find_command(group, words, every)
+    if index is None:
+        return words
+    name = words[index]
+    command_opts = _options(group.commands[name])
+    before: list[str] = []
+    after: list[str] = []
+    rest = words[:index] + words[index + 1 :]
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        if word == "--":
+            after.extend(rest[i:])
+            break
+        option, inline = _split(word)
+        if not option.startswith("-") or option == "-" or _is_number(option):
+            after.append(word)
+            i += 1
+            continue
+        in_command = option in command_opts
+        known = in_command or option in group_opts
+        takes_value = every.get(option, False) and inline is None and i + 1 < len(rest)
+        taken = rest[i : i + 2] if takes_value else [word]
+        i += len(taken)
+        if not known and option in ORIGINAL_OPTIONS:
+            warn(f"warning: {option} has no effect on '{name}'; ignored")
+        elif in_command or not known:
+            after.extend(taken)  # unknown options stay for click to report
+        else:
+            before.extend(taken)
+    return [*before, name, *after]
+
+
+def _plain_debug(word: str) -> str:
+    # The original's --debug took a value it ignored; ours is a flag.
+    return "--debug" if word.startswith("--debug=") else word
+
+
+def _is_number(word: str) -> bool:
+    """``-1`` is an argument (days of setdeadline), not an option."""
+    return word.startswith("-") and word[1:].isdigit()

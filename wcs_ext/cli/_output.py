@@ -1,0 +1,77 @@
+"""Human-readable output: aligned columns (never truncated), sizes and times for people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+import click
+
+from ..transfer import TransferProgress
+from ..transfer.progress import ProgressCallback
+
+__all__ = ["human_size", "local_time", "print_table", "transfer_bar"]
+
+_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in _UNITS:
+        if value < 1024 or unit == _UNITS[-1]:
+            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def local_time(ms: int | None) -> str:
+    if ms is None:
+        return "-"
+    return datetime.fromtimestamp(ms / 1000).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Columns padded to their widest cell; the last column is never padded or cut."""
+    table = [list(headers), *[list(row) for row in rows]]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers) - 1)]
+    for row in table:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+@contextmanager
+def transfer_bar(
+    description: str, total: int | None, *, enabled: bool
+) -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr fed by transfer progress; nothing when not ``enabled``."""
+    if not enabled:
+        yield None
+        return
+    # rich takes tens of milliseconds to import: only a transfer on a terminal pays it.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(binary_units=True),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+
+        def update(progress: TransferProgress) -> None:
+            bar.update(task, completed=progress.done, total=progress.total)
+
+        yield update

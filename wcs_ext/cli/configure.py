@@ -1,0 +1,112 @@
+"""``--configure`` (interactive, like the original's) and ``--dump-config``."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from ..config import FILE_KEYS, WcsConfig, config_path, mask_secret
+from ..errors import WcsConfigError
+from ._context import CliState, emit_json
+
+__all__ = ["configure", "dump_config"]
+
+# The original's questions, in its order: (field, label).
+_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("access_key", "Access Key"),
+    ("secret_key", "Secret Key"),
+    ("put_url", "Upload domain (put_url)"),
+    ("mgr_url", "Management domain (mgr_url)"),
+    ("block_size", "Block size (bytes, multiple of 4194304)"),
+    ("bput_size", "Chunk size (bytes, divides the block size)"),
+    ("connection_retries", "Connection retries"),
+    ("connection_timeout", "Connection timeout (seconds)"),
+    ("mkblk_retries", "mkblk retries"),
+    ("bput_retries", "bput retries"),
+    ("mkfile_retries", "mkfile retries"),
+    ("tmp_record_folder", "Resume record folder"),
+    ("concurrency", "Blocks uploaded at once"),
+    ("ishttps", "Use HTTPS"),
+    ("isverify", "Verify TLS certificates"),
+    ("mode", "List mode (0 files first, 1 folders first, 3 flat)"),
+    ("keepalive", "Keep connections alive"),
+    ("deadline", "Upload token lifetime (seconds)"),
+    ("traffic_limit", "Traffic limit (0 = none)"),
+)
+
+
+def dump_config(state: CliState) -> None:
+    """Every setting with its value (secret masked) and where it came from."""
+    config, sources = state.config_and_sources()
+    fields = {key: field for field, key in FILE_KEYS.items()}
+    if state.json_output:
+        document: dict[str, Any] = {}
+        for key in sorted(fields):
+            field = fields[key]
+            value = getattr(config, field)
+            shown = mask_secret(value) if field == "secret_key" else value
+            document[key] = {"value": shown, "source": sources[field]}
+        emit_json(document)
+        return
+    lines = config.to_file_text(mask_secret=True).split("\n")[1:-1]
+    width = max(len(line) for line in lines)
+    click.echo("[default]")
+    for line in lines:
+        key = line.partition(" = ")[0]
+        click.echo(f"{line.ljust(width)}  # {sources[fields[key]]}")
+
+
+def _ask(field: str, label: str, current: WcsConfig) -> object:
+    value = getattr(current, field)
+    if field == "secret_key":
+        shown = mask_secret(value) or "none"
+        answer = click.prompt(f"{label} [{shown}]", default="", show_default=False, hide_input=True)
+        return answer or value
+    if isinstance(value, bool):
+        return click.confirm(label, default=value)
+    if field == "mode" and value is None:
+        value = 3
+    answer = click.prompt(f"{label} [{value}]", default="", show_default=False)
+    return answer.strip() or value
+
+
+def configure(state: CliState) -> None:
+    """Ask for each setting (Enter keeps the current one); save to the config file,
+    readable by you only. The secret key is never echoed."""
+    path = config_path(state.config_path)
+    section = state.profile or "default"
+    # The file's own values: WCS_* variables are not written into it.
+    file_env = {k: v for k, v in os.environ.items() if not k.startswith("WCS_")}
+    try:
+        current = WcsConfig.load(path, profile=state.profile, env=file_env)
+    except WcsConfigError as exc:
+        click.echo(f"warning: {exc}; starting from the defaults", err=True)
+        current = WcsConfig()
+    click.echo(f"Configuring [{section}] of {path}. Press Enter to keep a value.")
+    try:
+        while True:
+            answers = {field: _ask(field, label, current) for field, label in _QUESTIONS}
+            try:
+                candidate = current.with_overrides(**answers)
+            except WcsConfigError as exc:
+                click.echo(f"error: {exc}", err=True)
+                if click.confirm("Retry configuration?", default=True):
+                    continue
+                raise click.exceptions.Exit(1) from None
+            click.echo("\nNew settings:")
+            for field, label in _QUESTIONS:
+                value = getattr(candidate, field)
+                shown = mask_secret(value) if field == "secret_key" else value
+                click.echo(f"  {label}: {shown}")
+            if click.confirm("Save settings?", default=False):
+                candidate.save(path, section=section)
+                click.echo(f"Configuration saved to '{path}'")
+                return
+            if not click.confirm("Retry configuration?", default=True):
+                break
+            current = candidate
+    except (click.Abort, EOFError):
+        pass
+    click.echo("Configuration aborted. Changes were NOT saved.")

@@ -1,0 +1,201 @@
+"""``listbucket``, ``list``, ``listall``, ``bucketstat``: what is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from ..models import ObjectInfo, ObjectPage
+from ._context import CliState, as_json, emit_json, pass_state
+from ._output import human_size, local_time, print_table
+from ._urls import parse_bucket
+
+__all__ = ["COMMANDS"]
+
+_LIST_OPTIONS = """\
+Settings from the config file apply, and can be given as options before or after
+the command: --limit N (1..1000, page size), --prefix P, --mode 0|1 (0: files of a
+folder first, 1: folders first; both show subfolders as DIR), --marker M (continue)."""
+
+
+def _wcs_item(item: ObjectInfo) -> dict[str, Any]:
+    """An object as WCS lists it (the field names of the server's answer)."""
+    return {
+        "key": item.key,
+        "putTime": item.put_time_ms,
+        "hash": item.hash,
+        "fsize": item.size,
+        "mimeType": item.mime_type,
+        "expirationDate": item.expiration_date or "",
+        "storageClass": item.storage_class,
+    }
+
+
+def _wcs_page(page: ObjectPage) -> dict[str, Any]:
+    return {
+        "marker": page.marker,
+        "commonPrefixes": list(page.common_prefixes),
+        "items": [_wcs_item(item) for item in page.items],
+    }
+
+
+def _echo_objects(state: CliState, page: ObjectPage) -> None:
+    if state.json_output:
+        for item in page.items:
+            emit_json(as_json(item))
+        for prefix in page.common_prefixes:
+            emit_json({"prefix": prefix})
+        return
+    for prefix in page.common_prefixes:
+        click.echo(f"{'DIR':>10}  {'':19}  {prefix}")
+    for item in page.items:
+        click.echo(f"{human_size(item.size):>10}  {local_time(item.put_time_ms):19}  {item.key}")
+
+
+def _page_kwargs(state: CliState) -> dict[str, Any]:
+    config = state.config()
+    return {"prefix": config.prefix or None, "limit": config.limit, "mode": config.mode}
+
+
+@click.command("listbucket")
+@pass_state
+def listbucket_command(state: CliState) -> None:
+    """List your buckets.
+
+    \b
+    Example:
+      $ wcs-ext listbucket
+    """
+    buckets = state.client().list_buckets()
+    if state.json_output:
+        for bucket in buckets:
+            emit_json(as_json(bucket))
+    else:
+        print_table(("NAME", "CREATED"), [(b.name, b.created or "-") for b in buckets])
+
+
+@click.command("list", epilog=_LIST_OPTIONS)
+@click.argument("bucket_url", metavar="wcs://BUCKET")
+@click.argument("resfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@pass_state
+def list_command(state: CliState, bucket_url: str, resfile: Path | None) -> None:
+    """List one page of objects; RESFILE gets the page as JSON (the original wrote a
+    Python repr there). A following page is shown as the --marker to pass next.
+
+    \b
+    Examples:
+      $ wcs-ext list wcs://photos --prefix 2026/ --limit 100
+      $ wcs-ext list wcs://photos page.json --marker MjAyNi9jYXQuanBn
+    """
+    bucket = parse_bucket(bucket_url)
+    page = state.client().list_objects(
+        bucket, marker=state.config().marker or None, **_page_kwargs(state)
+    )
+    if resfile is not None:
+        resfile.write_text(json.dumps(_wcs_page(page), ensure_ascii=False) + "\n")
+        state.say(f"saved {len(page.items)} objects to {resfile}")
+        if page.has_more:
+            state.say(f"more: --marker {page.marker}")
+        return
+    _echo_objects(state, page)
+    if page.has_more and not state.json_output:
+        click.echo(f"(more: --marker {page.marker})", err=True)
+
+
+@click.command("listall", epilog=_LIST_OPTIONS)
+@click.argument("bucket_url", metavar="wcs://BUCKET")
+@click.argument("resfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@pass_state
+def listall_command(state: CliState, bucket_url: str, resfile: Path | None) -> None:
+    """List every object, page after page; RESFILE gets one JSON document per page
+    per line (the original wrote Python reprs there).
+
+    \b
+    Examples:
+      $ wcs-ext listall wcs://photos
+      $ wcs-ext --json listall wcs://photos | jq -r .key
+    """
+    bucket = parse_bucket(bucket_url)
+    pages = state.client().iter_pages(
+        bucket, marker=state.config().marker or None, **_page_kwargs(state)
+    )
+    if resfile is None:
+        for page in pages:
+            _echo_objects(state, page)
+        return
+    with resfile.open("w", encoding="utf-8") as out:
+        count = _save_pages(pages, out)
+    state.say(f"saved {count} objects to {resfile}")
+
+
+def _save_pages(pages: Iterable[ObjectPage], out: IO[str]) -> int:
+    count = 0
+    for page in pages:
+        out.write(json.dumps(_wcs_page(page), ensure_ascii=False) + "\n")
+        count += len(page.items)
+    return count
+
+
+def _date(value: str | None, default: dt.date) -> dt.date:
+    if value is None:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
+@click.command("bucketstat")
+@click.argument("buckets", metavar='"BUCKET1|BUCKET2|..."')
+@click.option("--startdate", metavar="YYYY-MM-DD", help="First day. [default: yesterday]")
+@click.option("--enddate", metavar="YYYY-MM-DD", help="Last day. [default: today]")
+@click.option(
+    "--islistdetails",
+    type=click.Choice(["true", "false"]),
+    default="false",
+    show_default=True,
+    help="Daily details per bucket.",
+)
+@click.option(
+    "--storagetype", metavar="TYPE", help="Standard, InfrequentAccess or Archive (or 0/1/2)."
+)
+@pass_state
+def bucketstat_command(
+    state: CliState,
+    buckets: str,
+    startdate: str | None,
+    enddate: str | None,
+    islistdetails: str,
+    storagetype: str | None,
+) -> None:
+    """Storage used per day by one or more buckets (names separated by |), in MB.
+
+    \b
+    Example:
+      $ wcs-ext bucketstat "photos|logs" --startdate 2026-11-01 --enddate 2026-11-24
+    """
+    names = [name for name in buckets.split("|") if name]
+    if not names:
+        raise click.BadParameter("give at least one bucket name", param_hint="BUCKETS")
+    today = dt.date.today()
+    usage = state.client().bucket_usage(
+        names,
+        _date(startdate, today - dt.timedelta(days=1)),
+        _date(enddate, today),
+        list_details=islistdetails == "true",
+        storage_type=storagetype,
+    )
+    if state.json_output:
+        for bucket in usage:
+            emit_json(as_json(bucket))
+        return
+    rows = [(b.name, day.date, day.storage_mb) for b in usage for day in b.days]
+    print_table(("BUCKET", "DATE", "STORAGE (MB)"), rows)
+
+
+COMMANDS = (listbucket_command, list_command, listall_command, bucketstat_command)

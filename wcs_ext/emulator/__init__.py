@@ -1,0 +1,43 @@
+"""A real local WCS server: ``wcs-ext emulator``.
+
+Starlette + uvicorn, metadata in SQLite, object bytes in files under the data directory.
+Upload and management endpoints share one port; objects are served at
+``{download_url}/{bucket}/{key}`` with Range support. It checks every token as WCS
+does and answers in WCS's shapes, so this package's client and the original SDK both
+work against it unchanged.
+
+Where the WCS documentation is silent, the emulator decides as follows (each module
+explains its part):
+
+* errors are ``{"code": "<code>", "message": ...}``; 400 bad request, 401 bad token
+  (signature, unknown access key, expired deadline, key outside the scope, undecodable
+  policy, ``fsizeLimit`` exceeded), 404 missing bucket/key/job/endpoint, 405 wrong
+  method, 413 oversized form, 416 bad range, 501 ``/imageDetect``, 579 failed upload
+  callback, 614 key exists (upload without ``overwrite``, move/copy onto a key);
+  multipart ctx problems are HTTP 400 with WCS code 701 (``blocks``);
+* a key that already holds the same bytes is not a conflict: the upload (or copy) is
+  acknowledged, so repeating a request whose answer was lost is safe (``store``);
+* ``saveKey`` and ``returnBody`` variables: see ``templates``;
+* ``/bucket/stat`` reports, per day, the storage of the objects stored now by their
+  upload day (MiB-based MB, 3 decimals); ``/bucket/statistics`` answers
+  ``{"code", "message", "name", "type", "data": [{"time": "YYYY-MM-DD", "value": n}]}``
+  for ``uploadRequest``, ``uploadTraffic``, ``downloadRequest``, ``downloadTraffic``;
+* ``/list``: ``marker`` is ``b64u(last name of the page)``, ``""`` on the last page;
+  without ``mode`` keys come flat in byte order; ``mode`` 0 lists a directory's files
+  then its folders, 1 the folders first;
+* ``expirationDate`` is ``YYYY-MM-DD hh:mm:ss`` in UTC, ``""`` when none;
+* fmgr/fops jobs and faults: see ``jobs``, ``operations`` and ``faults``.
+"""
+
+from .app import create_app
+from .server import ready_info, serve
+from .settings import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, EmulatorSettings
+
+__all__ = [
+    "DEMO_ACCESS_KEY",
+    "DEMO_SECRET_KEY",
+    "EmulatorSettings",
+    "create_app",
+    "ready_info",
+    "serve",
+]

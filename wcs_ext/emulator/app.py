@@ -1,0 +1,166 @@
+"""``create_app(settings)``: the Starlette application of one emulator.
+
+Upload and management endpoints share one app (and one port); objects are served
+under ``/dl/{bucket}/{key}``. Every answer carries ``X-Reqid`` and, except a 303 and
+the bytes of a download, a JSON body with ``code`` and ``message`` on errors; unknown
+routes and crashes included. A request body is always read to its end (and thrown
+away when rejected) before the answer starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from typing import TypedDict
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .downloads import download
+from .faults import ConnectionDropper, FaultMiddleware, FaultPlan
+from .manage import managed, routes_table
+from .runtime import Runtime
+from .settings import EmulatorSettings
+from .tasks import FMGR_ROUTES, fmgr_status, fops_status, fops_submit
+from .uploads import form_upload, make_block, make_file, put_chunk
+from .wire import REQID_SCOPE_KEY, EmulatorError, error_response
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("wcs_ext.emulator")
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (``X-Reqid``) and drains unread body before answering."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        reqid = secrets.token_hex(16)
+        # Set on the shared scope dict, so the outermost error handler sees it too.
+        scope[REQID_SCOPE_KEY] = reqid
+        body_done = False
+
+        async def tracking_receive() -> Message:
+            nonlocal body_done
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
+
+        async def answering_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                # Whatever the handler did not read is read and dropped now: a rejected
+                # upload stores nothing, and the client is never cut off mid-send.
+                while not body_done:
+                    await tracking_receive()
+                headers = MutableHeaders(scope=message)
+                if "x-reqid" not in headers:
+                    headers.append("X-Reqid", reqid)
+            await send(message)
+
+        await self.app(scope, tracking_receive, answering_send)
+
+
+def _reqid_header(request: Request) -> dict[str, str]:
+    reqid = request.scope.get(REQID_SCOPE_KEY) or secrets.token_hex(16)
+    return {"X-Reqid": reqid}
+
+
+async def _on_emulator_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, EmulatorError)
+    return error_response(exc.status, exc.message, code=exc.code, headers=exc.headers)
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        message = f"no such endpoint: {request.method} {request.url.path}"
+    elif exc.status_code == 405:
+        message = f"method {request.method} is not allowed on {request.url.path}"
+    else:
+        message = exc.detail
+    return error_response(exc.status_code, message, headers=exc.headers)
+
+
+async def _on_crash(request: Request, exc: Exception) -> Response:
+    # Runs outside the other middleware (Starlette re-raises for the server's log
+    # afterwards), so it adds the request id itself.
+    return error_response(
+        500, f"internal error: {type(exc).__name__}", headers=_reqid_header(request)
+    )
+
+
+class _State(TypedDict):
+    emulator: Runtime
+
+
+def _routes() -> list[Route]:
+    routes = [
+        Route("/file/upload", form_upload, methods=["POST"]),
+        Route("/mkblk/{size:int}/{index:int}", make_block, methods=["POST"]),
+        Route("/bput/{ctx}/{offset:int}", put_chunk, methods=["POST"]),
+        Route("/mkfile/{size:int}{rest:path}", make_file, methods=["POST"]),
+        Route("/fops", managed(fops_submit), methods=["POST"]),
+        Route("/fmgr/status", managed(fmgr_status, signed=False), methods=["GET"]),
+        Route("/status/get/prefop", managed(fops_status, signed=False), methods=["GET"]),
+        Route("/dl/{bucket}/{key:path}", download, methods=["GET", "HEAD"]),
+    ]
+    routes += [Route(p, managed(h), methods=[m]) for p, m, h in routes_table]
+    routes += [Route(p, managed(h), methods=["POST"]) for p, h in FMGR_ROUTES]
+    return routes
+
+
+def create_app(
+    settings: EmulatorSettings, *, dropper: ConnectionDropper | None = None
+) -> Starlette:
+    """A new, independent emulator app; its data directory is opened at startup."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[_State]:
+        runtime = await run_in_threadpool(Runtime.open, settings)
+        tasks = [
+            asyncio.create_task(runtime.sweep_forever(), name="wcs-emulator-sweeper"),
+            runtime.runner.start(),
+        ]
+        try:
+            yield {"emulator": runtime}
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await run_in_threadpool(runtime.close)
+
+    middleware = [Middleware(RequestContextMiddleware)]
+    if settings.fault_rate > 0:
+        middleware.append(
+            Middleware(
+                FaultMiddleware,
+                plan=FaultPlan(settings.fault_rate, settings.fault_seed),
+                dropper=dropper or ConnectionDropper(),
+            )
+        )
+    return Starlette(
+        routes=_routes(),
+        middleware=middleware,
+        exception_handlers={
+            EmulatorError: _on_emulator_error,
+            HTTPException: _on_http_exception,
+            Exception: _on_crash,
+        },
+        lifespan=lifespan,
+    )

@@ -1,0 +1,159 @@
+"""Object bytes on disk, under names that have nothing to do with keys.
+
+Every object is one immutable file ``objects/<2 hex>/<32 hex>``; the name is random, so
+no key (``..``, ``/``, unicode, 1000 bytes) can reach outside the data directory or
+collide with another. Bytes are written to ``tmp/`` first, fsynced, then renamed into
+place: a crash leaves an unreferenced file (removed at the next start), never half an
+object under a key. Copies are hard links, which is safe because blobs never change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import secrets
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from ..checksum import EtagHasher
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["BlobStore", "BlobWriter"]
+
+_BLOB_ID = re.compile(r"[0-9a-f]{32}")
+_COPY_CHUNK = 1024 * 1024
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class BlobWriter:
+    """A new blob being written, its etag (and, on request, MD5) computed on the way in."""
+
+    def __init__(self, path: Path, *, md5: bool = False) -> None:
+        self.path = path
+        self._file: BinaryIO = path.open("xb")
+        self.etag = EtagHasher()
+        self._md5 = hashlib.md5(usedforsecurity=False) if md5 else None
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._file.write(data)
+        self.etag.update(data)
+        if self._md5 is not None:
+            self._md5.update(data)
+        self.size += len(data)
+
+    def md5_hex(self) -> str:
+        if self._md5 is None:
+            raise RuntimeError("this writer was not asked for an MD5")
+        return self._md5.hexdigest()
+
+    def copy_from(self, source: BinaryIO, length: int) -> None:
+        remaining = length
+        while remaining:
+            data = source.read(min(_COPY_CHUNK, remaining))
+            if not data:
+                raise OSError(f"{source.name}: {remaining} bytes missing")
+            self.write(data)
+            remaining -= len(data)
+
+    def finish(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+
+    def discard(self) -> None:
+        self._file.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
+class BlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._objects = root / "objects"
+        self._tmp = root / "tmp"
+        self._blocks = root / "blocks"
+        for folder in (self._objects, self._tmp, self._blocks):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    @staticmethod
+    def new_id() -> str:
+        return secrets.token_hex(16)
+
+    def path(self, blob_id: str) -> Path:
+        if not _BLOB_ID.fullmatch(blob_id):
+            raise ValueError(f"not a blob id: {blob_id!r}")
+        return self._objects / blob_id[:2] / blob_id
+
+    def block_path(self, block_id: str) -> Path:
+        if not _BLOB_ID.fullmatch(block_id):
+            raise ValueError(f"not a block id: {block_id!r}")
+        return self._blocks / block_id
+
+    def writer(self, *, md5: bool = False) -> BlobWriter:
+        return BlobWriter(self._tmp / f"{self.new_id()}.part", md5=md5)
+
+    def commit(self, writer: BlobWriter) -> str:
+        """Make the written bytes durable under a new blob id (not yet any key's)."""
+        writer.finish()
+        blob_id = self.new_id()
+        target = self.path(blob_id)
+        target.parent.mkdir(exist_ok=True)
+        os.replace(writer.path, target)
+        _fsync_dir(target.parent)
+        return blob_id
+
+    def duplicate(self, blob_id: str) -> str:
+        """A second blob with the same bytes (a hard link where the file system allows)."""
+        source = self.path(blob_id)
+        new_id = self.new_id()
+        target = self.path(new_id)
+        target.parent.mkdir(exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            partial = self._tmp / f"{new_id}.part"
+            shutil.copyfile(source, partial)
+            with partial.open("rb") as file:
+                os.fsync(file.fileno())
+            os.replace(partial, target)
+        _fsync_dir(target.parent)
+        return new_id
+
+    def remove(self, blob_id: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path(blob_id).unlink()
+
+    def remove_block(self, block_id: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.block_path(block_id).unlink()
+
+    def clean(self, live_blobs: Iterable[str], live_blocks: Iterable[str]) -> int:
+        """Delete what no row refers to (left by a crash); returns the number removed."""
+        keep_blobs, keep_blocks = set(live_blobs), set(live_blocks)
+        removed = 0
+        for leftover in self._tmp.iterdir():
+            leftover.unlink()
+            removed += 1
+        for folder in self._objects.iterdir():
+            for blob in folder.iterdir():
+                if blob.name not in keep_blobs:
+                    blob.unlink()
+                    removed += 1
+        for block in self._blocks.iterdir():
+            if block.name not in keep_blocks:
+                block.unlink()
+                removed += 1
+        return removed

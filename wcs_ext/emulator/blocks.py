@@ -1,0 +1,333 @@
+"""Multipart blocks: their ctx tokens, their bytes on disk, and assembling them.
+
+A ctx is ``b64u(payload || mac)`` with no padding (safe raw in a URL path and in the
+comma-separated mkfile body). The payload holds the block id, its index, declared size,
+the offset the ctx stands for and when the block was made; the MAC is an HMAC-SHA256
+under a secret kept in the data directory, so a ctx cannot be forged or edited and
+stays valid across restarts. Every ctx problem is HTTP 400 with WCS code 701, whose
+cure is always the same: make the block again.
+
+A bput carries the ctx of the previous answer and must come at that ctx's offset. A
+ctx older than the block's newest data rewinds the block to its offset before the
+chunk is appended: that is exactly a retried bput whose answer was lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hashlib
+import hmac
+import struct
+import zlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Final
+
+import attrs
+
+from ..checksum import ETAG_BLOCK_SIZE
+from .blobs import BlobStore, BlobWriter
+from .db import Database
+from .wire import EmulatorError, bad_request, now_ms
+
+if TYPE_CHECKING:
+    from _hashlib import HASH
+
+__all__ = ["BlockAck", "BlockLocks", "BlockStore", "ChunkWriter", "Ctx", "CtxCodec", "ctx_error"]
+
+CTX_ERROR_CODE: Final = 701
+_PAYLOAD = struct.Struct(">B16sIQQQ")  # version, block id, index, size, offset, created ms
+_VERSION: Final = 1
+_MAC_SIZE: Final = 16
+_READ_SIZE: Final = 1024 * 1024
+
+
+def ctx_error(message: str) -> EmulatorError:
+    return EmulatorError(400, f"{message}; make the block again with mkblk", code=CTX_ERROR_CODE)
+
+
+@attrs.frozen
+class Ctx:
+    block_id: str
+    index: int
+    size: int
+    offset: int
+    created_ms: int
+
+
+class CtxCodec:
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def _mac(self, payload: bytes) -> bytes:
+        return hmac.new(self._secret, payload, hashlib.sha256).digest()[:_MAC_SIZE]
+
+    def encode(self, ctx: Ctx) -> str:
+        payload = _PAYLOAD.pack(
+            _VERSION, bytes.fromhex(ctx.block_id), ctx.index, ctx.size, ctx.offset, ctx.created_ms
+        )
+        token = base64.urlsafe_b64encode(payload + self._mac(payload))
+        return token.rstrip(b"=").decode("ascii")
+
+    def decode(self, text: str) -> Ctx:
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        except (binascii.Error, ValueError):
+            raise ctx_error("unknown ctx") from None
+        payload, mac = raw[:-_MAC_SIZE], raw[-_MAC_SIZE:]
+        if len(payload) != _PAYLOAD.size or not hmac.compare_digest(mac, self._mac(payload)):
+            raise ctx_error("unknown ctx")
+        version, block_id, index, size, offset, created_ms = _PAYLOAD.unpack(payload)
+        if version != _VERSION:
+            raise ctx_error("unknown ctx")
+        return Ctx(block_id.hex(), index, size, offset, created_ms)
+
+
+@attrs.frozen
+class BlockRow:
+    id: str
+    bucket: str
+    scope: str
+    index: int
+    size: int
+    received: int
+    created_ms: int
+    batch: str
+
+
+@attrs.frozen
+class BlockAck:
+    ctx: str
+    checksum: str
+    crc32: int
+    offset: int
+
+    def to_json(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+class BlockLocks:
+    """One lock per block, so two chunks of a block never interleave (event loop only)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def __call__(self, block_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(block_id, asyncio.Lock())
+
+    def drop(self, block_ids: Sequence[str]) -> None:
+        for block_id in block_ids:
+            self._locks.pop(block_id, None)
+
+
+class ChunkWriter:
+    """One chunk arriving into a block file: ``write`` pieces, then ``commit`` or ``abort``."""
+
+    def __init__(self, store: BlockStore, row: BlockRow, start: int, sha1: HASH) -> None:
+        self._store = store
+        self._row = row
+        self._start = start
+        self._offset = start
+        self._sha1 = sha1
+        self._crc = 0
+        self._file: BinaryIO = store.blobs.block_path(row.id).open("r+b")
+        self._file.seek(start)
+        self._file.truncate()
+
+    @property
+    def block_id(self) -> str:
+        return self._row.id
+
+    def write(self, data: bytes) -> None:
+        if self._offset + len(data) > self._row.size:
+            raise bad_request(
+                f"chunk overflows block {self._row.index}: it is declared {self._row.size} bytes"
+            )
+        self._file.write(data)
+        self._sha1.update(data)
+        self._crc = zlib.crc32(data, self._crc)
+        self._offset += len(data)
+
+    def commit(self) -> BlockAck:
+        if self._offset == self._start:
+            raise bad_request("empty chunk")
+        self._file.close()
+        self._store.record_received(self._row.id, self._offset, self._sha1)
+        ctx = Ctx(self._row.id, self._row.index, self._row.size, self._offset, self._row.created_ms)
+        return BlockAck(
+            ctx=self._store.codec.encode(ctx),
+            checksum=self._sha1.hexdigest(),
+            crc32=self._crc & 0xFFFFFFFF,
+            offset=self._offset,
+        )
+
+    def abort(self) -> None:
+        self._file.seek(self._start)
+        self._file.truncate()
+        self._file.close()
+        self._store.record_received(self._row.id, self._start, None)
+
+
+class BlockStore:
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        codec: CtxCodec,
+        *,
+        ttl_ms: int,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self._db = db
+        self.blobs = blobs
+        self.codec = codec
+        self._ttl_ms = ttl_ms
+        self._clock = clock
+        # SHA-1 of each block so far, so a bput need not re-read the block; a miss
+        # (after a restart, or a rewind) re-hashes the file instead.
+        self._digests: dict[str, tuple[int, HASH]] = {}
+
+    def _row(self, block_id: str) -> BlockRow | None:
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT id, bucket, scope, idx, size, received, created_ms, batch "
+                "FROM blocks WHERE id = ?",
+                (block_id,),
+            ).fetchone()
+        return None if row is None else BlockRow(*row)
+
+    def create(self, *, bucket: str, scope: str, index: int, size: int, batch: str) -> ChunkWriter:
+        row = BlockRow(BlobStore.new_id(), bucket, scope, index, size, 0, self._clock(), batch)
+        self.blobs.block_path(row.id).touch(exist_ok=False)
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO blocks (id, bucket, scope, idx, size, received, created_ms, batch) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                attrs.astuple(row),
+            )
+        return ChunkWriter(self, row, 0, hashlib.sha1(usedforsecurity=False))
+
+    def _check(self, ctx: Ctx, scope: str) -> BlockRow:
+        if ctx.created_ms + self._ttl_ms <= self._clock():
+            raise ctx_error("ctx expired")
+        row = self._row(ctx.block_id)
+        if row is None:
+            raise ctx_error("unknown ctx (its block was finished or purged)")
+        if row.scope != scope:
+            raise bad_request("the ctx belongs to an upload with another scope")
+        if ctx.offset > row.received:
+            raise ctx_error("the ctx is ahead of its block's data")
+        return row
+
+    def resume(self, ctx: Ctx, scope: str) -> ChunkWriter:
+        row = self._check(ctx, scope)
+        return ChunkWriter(self, row, ctx.offset, self._sha1_upto(row.id, ctx.offset))
+
+    def _sha1_upto(self, block_id: str, offset: int) -> HASH:
+        cached = self._digests.get(block_id)
+        if cached is not None and cached[0] == offset:
+            return cached[1].copy()
+        sha1 = hashlib.sha1(usedforsecurity=False)
+        with self.blobs.block_path(block_id).open("rb") as file:
+            remaining = offset
+            while remaining:
+                data = file.read(min(_READ_SIZE, remaining))
+                if not data:
+                    raise ctx_error("the block's data is missing")
+                sha1.update(data)
+                remaining -= len(data)
+        return sha1
+
+    def record_received(self, block_id: str, received: int, sha1: HASH | None) -> None:
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE blocks SET received = ? WHERE id = ?", (received, block_id))
+        if sha1 is None:
+            self._digests.pop(block_id, None)
+        else:
+            self._digests[block_id] = (received, sha1.copy())
+
+    def assemble(
+        self, ctxs: Sequence[Ctx], scope: str, file_size: int, writer: BlobWriter
+    ) -> list[str]:
+        """Validate the ctx list of a mkfile and copy the blocks, in order, into ``writer``.
+
+        Returns the block ids, to be deleted once the object is stored.
+        """
+        rows = [self._check(ctx, scope) for ctx in ctxs]
+        for position, (ctx, row) in enumerate(zip(ctxs, rows, strict=True)):
+            if ctx.index != position:
+                raise bad_request(
+                    f"ctx {position} is for block {ctx.index}: list the ctxs in block order"
+                )
+            if row.received != row.size or ctx.offset != row.size:
+                raise bad_request(
+                    f"block {position} is incomplete: the ctx covers {ctx.offset} of "
+                    f"{row.size} bytes"
+                )
+            if position < len(rows) - 1 and row.size % ETAG_BLOCK_SIZE:
+                raise bad_request(
+                    f"block {position} has {row.size} bytes: every block but the last "
+                    f"must be a multiple of {ETAG_BLOCK_SIZE} (4 MiB)"
+                )
+        total = sum(row.size for row in rows)
+        if total != file_size:
+            raise bad_request(f"the blocks hold {total} bytes, not the fileSize {file_size}")
+        for row in rows:
+            with self.blobs.block_path(row.id).open("rb") as file:
+                writer.copy_from(file, row.size)
+        return [row.id for row in rows]
+
+    def discard(self, block_ids: Sequence[str]) -> None:
+        with self._db.transaction() as conn:
+            conn.executemany("DELETE FROM blocks WHERE id = ?", [(i,) for i in block_ids])
+        for block_id in block_ids:
+            self._digests.pop(block_id, None)
+            self.blobs.remove_block(block_id)
+
+    # -- finished uploads: a repeated mkfile gets the first one's answer -------------
+
+    def remember(self, digest: str, bucket: str, key: str, hash_: str, body: str) -> None:
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO finished_uploads "
+                "(digest, bucket, key, hash, body, expires_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                (digest, bucket, key, hash_, body, self._clock() + self._ttl_ms),
+            )
+
+    def recall(self, digest: str) -> tuple[str, str, str, str] | None:
+        """``(bucket, key, hash, body)`` of a finished mkfile with this digest."""
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT bucket, key, hash, body FROM finished_uploads "
+                "WHERE digest = ? AND expires_ms > ?",
+                (digest, self._clock()),
+            ).fetchone()
+        return None if row is None else (row[0], row[1], row[2], row[3])
+
+    # -- housekeeping -----------------------------------------------------------------
+
+    def sweep(self) -> list[str]:
+        """Purge expired blocks (and old mkfile answers); returns the purged block ids."""
+        now = self._clock()
+        with self._db.transaction() as conn:
+            expired = [
+                block_id
+                for (block_id,) in conn.execute(
+                    "SELECT id FROM blocks WHERE created_ms <= ?", (now - self._ttl_ms,)
+                )
+            ]
+            conn.execute("DELETE FROM finished_uploads WHERE expires_ms <= ?", (now,))
+        if expired:
+            self.discard(expired)
+        return expired
+
+    def prune_missing(self) -> None:
+        """Forget blocks whose file a crash left unwritten."""
+        gone = [i for i in self.live_ids() if not self.blobs.block_path(i).exists()]
+        if gone:
+            self.discard(gone)
+
+    def live_ids(self) -> set[str]:
+        with self._db.transaction() as conn:
+            return {block_id for (block_id,) in conn.execute("SELECT id FROM blocks")}

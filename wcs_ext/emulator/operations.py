@@ -1,0 +1,315 @@
+"""What the job worker does for each command of an ``/fmgr/*`` or ``/fops`` job.
+
+fmgr commands are performed for real on the stored objects. ``/fops`` commands are
+media processing (``avthumb``, ``vframe``, ...) that the emulator cannot do: each one
+ends as a failed command saying so, never as a pretend success.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import posixpath
+import shutil
+import zipfile
+from collections.abc import Callable, Mapping
+from typing import IO, Final
+from urllib.parse import unquote, urlparse
+
+import attrs
+import httpx
+
+from ..auth import sign
+from ..encoding import urlsafe_b64decode, urlsafe_b64encode
+from ..fmgr import parse_op
+from .blobs import BlobStore, BlobWriter
+from .jobs import DONE, Item, JobRecord, status_json
+from .store import ObjectStore
+from .wire import EmulatorError, bad_request, check_key
+
+__all__ = ["FMGR_OPS", "Operations", "validate_fmgr_op"]
+
+FMGR_OPS: Final = ("move", "copy", "fetch", "delete", "deletePrefix", "deletem3u8", "compress")
+_REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
+    "move": ("resource", "bucket"),
+    "copy": ("resource", "bucket"),
+    "fetch": ("fetchURL", "bucket"),
+    "delete": ("bucket", "key"),
+    "deletePrefix": ("bucket", "prefix"),
+    "deletem3u8": ("bucket", "key"),
+    "compress": ("bucket",),
+}
+_HTTP_TIMEOUT: Final = 30.0
+_MAX_PLAYLIST: Final = 16 * 1024 * 1024
+_COPY_CHUNK: Final = 1024 * 1024
+
+
+def validate_fmgr_op(op: str, cmd: str) -> dict[str, str]:
+    """Parse one command of an ``/fmgr/<op>`` body; a malformed one is a 400 at once."""
+    try:
+        params = parse_op(cmd)
+    except (ValueError, UnicodeDecodeError):
+        raise bad_request(f"malformed {op} operation: {cmd[:200]!r}") from None
+    missing = [name for name in _REQUIRED[op] if name not in params]
+    if op == "compress" and not ({"keys", "keyList", "fops"} & params.keys()):
+        missing.append("keys, keyList or fops")
+    if missing:
+        raise bad_request(f"{op} operation lacks {', '.join(missing)}: {cmd[:200]!r}")
+    return params
+
+
+@attrs.frozen
+class _Member:
+    """One file of a ZIP: its name in the archive and where its bytes come from."""
+
+    name: str
+    source: str
+    is_url: bool = False
+
+
+def _entry(text: str, what: str) -> tuple[str, str]:
+    bucket, sep, key = text.partition(":")
+    if not sep:
+        raise bad_request(f"{what} must be 'bucket:key', got {text!r}")
+    return bucket, check_key(key)
+
+
+def _mime(key: str, given: str | None = None) -> str:
+    return given or mimetypes.guess_type(key)[0] or "application/octet-stream"
+
+
+class Operations:
+    def __init__(
+        self,
+        objects: ObjectStore,
+        blobs: BlobStore,
+        *,
+        secret_of: Callable[[str], str | None],
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._objects = objects
+        self._blobs = blobs
+        self._secret_of = secret_of
+        self._transport = transport
+
+    def _http(self) -> httpx.Client:
+        return httpx.Client(timeout=_HTTP_TIMEOUT, follow_redirects=True, transport=self._transport)
+
+    def perform(self, job: JobRecord, item: Item) -> Item:
+        if job.kind == "fops":
+            name = item.cmd.split("|", 1)[0].split("/", 1)[0] or item.cmd
+            return item.failed(f"not supported by the emulator: {name}")
+        params = validate_fmgr_op(job.op, item.cmd)
+        handlers: dict[str, Callable[[dict[str, str], Item, bool], Item]] = {
+            "move": lambda p, i, f: self._transfer(p, i, move=True, force=f),
+            "copy": lambda p, i, f: self._transfer(p, i, move=False, force=f),
+            "fetch": self._fetch,
+            "delete": self._delete,
+            "deletePrefix": lambda p, i, f: self._delete_prefix(p, i),
+            "deletem3u8": lambda p, i, f: self._delete_m3u8(p, i),
+            "compress": self._compress,
+        }
+        return handlers[job.op](params, item, bool(job.force))
+
+    # -- move, copy, fetch -----------------------------------------------------------
+
+    def _transfer(self, params: dict[str, str], item: Item, *, move: bool, force: bool) -> Item:
+        source = _entry(params["resource"], "resource")
+        key = params.get("prefix", "") + params.get("key", source[1])
+        record = self._objects.transfer(
+            source, (params["bucket"], check_key(key)), move=move, force=force
+        )
+        return item.succeeded(key=record.key, hash=record.hash, fsize=record.size)
+
+    def _download(self, url: str, writer: BlobWriter | IO[bytes]) -> str | None:
+        """Stream ``url`` into ``writer``; returns the answer's MIME type."""
+        if urlparse(url).scheme not in ("http", "https"):
+            raise bad_request(f"not an http(s) URL: {url}")
+        try:
+            with self._http() as http, http.stream("GET", url) as response:
+                if response.status_code != 200:
+                    raise EmulatorError(502, f"fetching {url} answered HTTP {response.status_code}")
+                for chunk in response.iter_bytes(_COPY_CHUNK):
+                    writer.write(chunk)
+                content_type = response.headers.get("content-type")
+        except httpx.HTTPError as exc:
+            detail = str(exc) or type(exc).__name__
+            raise EmulatorError(502, f"fetching {url} failed: {detail}") from None
+        return content_type.split(";")[0].strip() if content_type else None
+
+    def _fetch(self, params: dict[str, str], item: Item, force: bool) -> Item:
+        url = params["fetchURL"]
+        if params.get("decompression"):
+            return item.failed("decompression is not supported by the emulator")
+        if params.get("fetchTS") == "1":
+            return item.failed("fetchTS (fetching a playlist's segments) is not supported")
+        name = params.get("key") or unquote(posixpath.basename(urlparse(url).path))
+        if not name:
+            return item.failed(f"no key given and none can be taken from the URL {url}")
+        key = check_key(params.get("prefix", "") + name)
+        self._objects.require_bucket(params["bucket"])
+        writer = self._blobs.writer(md5=True)
+        try:
+            mime = self._download(url, writer)
+            expected = params.get("md5", "").lower()
+            got = writer.md5_hex()
+            if expected and got != expected:
+                raise bad_request(f"md5 mismatch: expected {expected}, got {got}")
+            record = self._objects.store(
+                params["bucket"], key, writer, mime=_mime(key, mime), overwrite=force
+            )
+        finally:
+            writer.discard()
+        return item.succeeded(key=record.key, hash=record.hash, fsize=record.size, url=url)
+
+    # -- deletions -------------------------------------------------------------------
+
+    def _delete(self, params: dict[str, str], item: Item, force: bool) -> Item:
+        # The docs: deleting a missing key reports success.
+        self._objects.delete(params["bucket"], check_key(params["key"]))
+        return item.succeeded(key=params["key"])
+
+    def _delete_prefix(self, params: dict[str, str], item: Item) -> Item:
+        # The docs call the prefix an exact directory match: "a/b" means "a/b/...".
+        prefix = params["prefix"] if params["prefix"].endswith("/") else params["prefix"] + "/"
+        deleted = [
+            key
+            for key in self._objects.keys_under(params["bucket"], prefix)
+            if self._objects.delete(params["bucket"], key) is not None
+        ]
+        if "output" in params:
+            bucket, key = _entry(params["output"], "output")
+            self._store_text(bucket, key, "".join(f"{k}\n" for k in deleted), force=True)
+            return item.succeeded(key=key)
+        return item.succeeded()
+
+    def _delete_m3u8(self, params: dict[str, str], item: Item) -> Item:
+        bucket, key = params["bucket"], check_key(params["key"])
+        playlist = self._objects.require(bucket, key)
+        if params.get("deletets", "1") != "0":
+            with self._blobs.path(playlist.blob).open("rb") as file:
+                text = file.read(_MAX_PLAYLIST).decode("utf-8", "replace")
+            for segment in self._segments(text, key):
+                self._objects.delete(bucket, segment)
+        self._objects.delete(bucket, key)
+        return item.succeeded(key=key)
+
+    @staticmethod
+    def _segments(playlist: str, playlist_key: str) -> list[str]:
+        """Keys of the segments a playlist names: relative URIs resolve against the
+        playlist's directory, absolute ones (``/k`` or ``http://host/k``) name key ``k``."""
+        keys = []
+        for line in playlist.splitlines():
+            uri = line.strip()
+            if not uri or uri.startswith("#"):
+                continue
+            path = unquote(urlparse(uri).path)
+            if "://" in uri or path.startswith("/"):
+                key = path.lstrip("/")
+            else:
+                key = posixpath.normpath(posixpath.join(posixpath.dirname(playlist_key), path))
+            if key and not key.startswith("../") and key != "..":
+                keys.append(key)
+        return keys
+
+    # -- compress --------------------------------------------------------------------
+
+    def _compress(self, params: dict[str, str], item: Item, force: bool) -> Item:
+        bucket = params["bucket"]
+        save_as = params.get("saveas")
+        index_key = params.get("keyList")
+        if "fops" in params:  # key/<index>/fops/<b64 "mkzip/N|saveas/<entry>">
+            command, _, rest = params["fops"].partition("|")
+            if not command.startswith("mkzip"):
+                return item.failed(f"compress supports mkzip only, got {command!r}")
+            name, _, value = rest.partition("/")
+            if name != "saveas" or not value:
+                return item.failed("compress fops needs |saveas/<entry>")
+            save_as = urlsafe_b64decode(value).decode("utf-8")
+            index_key = params.get("key")
+        if not save_as:
+            return item.failed("compress needs saveas")
+        target = _entry(save_as, "saveas")
+        members: list[_Member] = []
+        for encoded in filter(None, params.get("keys", "").split("|")):
+            key = urlsafe_b64decode(encoded).decode("utf-8")
+            members.append(_Member(key, key))
+        if index_key:
+            members += self._index(bucket, check_key(index_key))
+        if not members:
+            return item.failed("nothing to compress")
+        scratch = self._blobs.writer()
+        scratch.discard()  # only its unique path is wanted, for zipfile to seek in
+        try:
+            with zipfile.ZipFile(scratch.path, "w", zipfile.ZIP_DEFLATED) as archive:
+                for member in members:
+                    with archive.open(member.name, "w") as out:
+                        self._copy_member(bucket, member, out)
+            writer = self._blobs.writer()
+            try:
+                with scratch.path.open("rb") as file:
+                    writer.copy_from(file, scratch.path.stat().st_size)
+                record = self._objects.store(
+                    *target, writer, mime="application/zip", overwrite=force
+                )
+            finally:
+                writer.discard()
+        finally:
+            scratch.path.unlink(missing_ok=True)
+        return item.succeeded(key=record.key, hash=record.hash, fsize=record.size)
+
+    def _index(self, bucket: str, key: str) -> list[_Member]:
+        """An index object: one key per line, or ``/url/<b64 url>[/alias/<b64 name>]``."""
+        record = self._objects.require(bucket, key)
+        members = []
+        text = self._blobs.path(record.blob).read_bytes().decode("utf-8", "replace")
+        for line in filter(None, (raw.strip() for raw in text.splitlines())):
+            if line.startswith("/url/"):
+                fields = dict(zip(*[iter(line[1:].split("/"))] * 2, strict=False))
+                url = urlsafe_b64decode(fields["url"]).decode("utf-8")
+                alias = fields.get("alias")
+                name = (
+                    urlsafe_b64decode(alias).decode("utf-8")
+                    if alias
+                    else posixpath.basename(urlparse(url).path)
+                )
+                members.append(_Member(name or "file", url, is_url=True))
+            else:
+                members.append(_Member(line, line))
+        return members
+
+    def _copy_member(self, bucket: str, member: _Member, out: IO[bytes]) -> None:
+        if member.is_url:
+            self._download(member.source, out)
+            return
+        try:
+            record = self._objects.require(bucket, member.source)
+        except EmulatorError as exc:
+            raise EmulatorError(exc.status, f"{exc.message}: {member.source}") from None
+        with self._blobs.path(record.blob).open("rb") as file:
+            shutil.copyfileobj(file, out, _COPY_CHUNK)
+
+    def _store_text(self, bucket: str, key: str, text: str, *, force: bool) -> None:
+        writer = self._blobs.writer()
+        try:
+            writer.write(text.encode("utf-8"))
+            self._objects.store(bucket, key, writer, mime="text/plain", overwrite=force)
+        finally:
+            writer.discard()
+
+    # -- notifications ---------------------------------------------------------------
+
+    def notify(self, job: JobRecord) -> bool:
+        """POST the finished job's status, Base64'd, to its notifyURL, signed as the docs
+        describe (``AK:b64u(hex(HMAC-SHA1(SK, url + "\\n" + body)))``); True on a 200."""
+        body = urlsafe_b64encode(json.dumps(status_json(attrs.evolve(job, state=DONE))))
+        headers = {"Content-Type": "text/plain"}
+        secret_key = self._secret_of(job.access_key)
+        if secret_key is not None:
+            signature = sign(secret_key, f"{job.notify_url}\n{body}".encode())
+            headers["Authorization"] = f"{job.access_key}:{signature}"
+        try:
+            with self._http() as http:
+                return http.post(job.notify_url, content=body, headers=headers).status_code == 200
+        except httpx.HTTPError:
+            return False

@@ -1,0 +1,134 @@
+"""Everything one running emulator holds, opened from its data directory.
+
+The data directory is the whole state: ``meta.sqlite3`` (metadata, the ctx secret) and
+the blob folders. Opening it again after a stop or a crash gives back every object,
+every unfinished multipart block and every job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Final
+
+import attrs
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from .blobs import BlobStore
+from .blocks import BlockLocks, BlockStore, CtxCodec
+from .db import Database
+from .jobs import JobRunner, JobStore
+from .operations import Operations
+from .settings import EmulatorSettings
+from .store import ObjectStore
+from .usage import UsageStats
+from .verify import Verifier
+from .wire import EmulatorError, now_ms
+
+__all__ = ["Runtime", "read_body", "runtime_of", "stream_body"]
+
+log = logging.getLogger("wcs_ext.emulator")
+
+_DB_NAME: Final = "meta.sqlite3"
+_BATCH: Final = 1024 * 1024
+"""Body bytes gathered before one write in the threadpool: few thread hops, little memory."""
+
+
+def _ctx_secret(db: Database) -> bytes:
+    with db.transaction() as conn:
+        row = conn.execute("SELECT value FROM meta WHERE name = 'ctx_secret'").fetchone()
+        if row is None:
+            row = (secrets.token_hex(32),)
+            conn.execute("INSERT INTO meta (name, value) VALUES ('ctx_secret', ?)", row)
+    return bytes.fromhex(row[0])
+
+
+@attrs.define(kw_only=True)
+class Runtime:
+    settings: EmulatorSettings
+    db: Database
+    blobs: BlobStore
+    objects: ObjectStore
+    usage: UsageStats
+    blocks: BlockStore
+    block_locks: BlockLocks
+    verifier: Verifier
+    jobs: JobStore
+    operations: Operations
+    runner: JobRunner
+    clock: Callable[[], int] = now_ms
+
+    @classmethod
+    def open(cls, settings: EmulatorSettings) -> Runtime:
+        """Open (or create) the data directory; blocking, run it in a thread."""
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(settings.data_dir / _DB_NAME)
+        blobs = BlobStore(settings.data_dir)
+        objects = ObjectStore(db, blobs)
+        objects.add_buckets(settings.buckets)
+        blocks = BlockStore(
+            db, blobs, CtxCodec(_ctx_secret(db)), ttl_ms=int(settings.ctx_ttl * 1000)
+        )
+        blocks.prune_missing()
+        removed = blobs.clean(objects.live_blobs(), blocks.live_ids())
+        if removed:
+            log.info("removed %d leftover files from an earlier run", removed)
+        verifier = Verifier(settings.credentials)
+        jobs = JobStore(db)
+        operations = Operations(objects, blobs, secret_of=verifier.secret_of)
+        return cls(
+            settings=settings,
+            db=db,
+            blobs=blobs,
+            objects=objects,
+            usage=UsageStats(db),
+            blocks=blocks,
+            block_locks=BlockLocks(),
+            verifier=verifier,
+            jobs=jobs,
+            operations=operations,
+            runner=JobRunner(jobs, operations.perform, operations.notify),
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    async def sweep_forever(self) -> None:
+        """Purge expired objects and blocks; reads hide them before this runs."""
+        while True:
+            await asyncio.sleep(self.settings.sweep_interval)
+            try:
+                await run_in_threadpool(self.objects.sweep)
+                self.block_locks.drop(await run_in_threadpool(self.blocks.sweep))
+            except Exception:
+                log.exception("sweeping expired data failed")
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.state.emulator
+    return runtime
+
+
+async def read_body(request: Request, limit: int = 1024 * 1024) -> bytes:
+    """A small body (forms, ctx lists) in memory; larger than ``limit`` is a 413."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise EmulatorError(413, f"request body larger than {limit} bytes")
+    return bytes(body)
+
+
+async def stream_body(request: Request, write: Callable[[bytes], None]) -> None:
+    """Hand the body to ``write`` in ~1 MiB pieces, each written in the threadpool."""
+    pending = bytearray()
+    async for chunk in request.stream():
+        pending += chunk
+        if len(pending) >= _BATCH:
+            await run_in_threadpool(write, bytes(pending))
+            pending.clear()
+    if pending:
+        await run_in_threadpool(write, bytes(pending))
