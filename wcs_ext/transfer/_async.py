@@ -17,10 +17,11 @@ import httpx
 from .._base_client import Operation
 from .._upload_ops import UploadCalls
 from ..checksum import EtagHasher
-from ..errors import WcsInputError
+from ..errors import WcsAPIError, WcsInputError
 from ..models import UploadResult
 from ._blocks import BlockSpan, new_upload_batch
 from ._common import (
+    FileUpload,
     TransferSettings,
     download_transport_error,
     local_file,
@@ -29,7 +30,7 @@ from ._common import (
 )
 from ._download import DownloadResult, PartialDownload
 from ._engine import drive_async, run_blocks_async
-from ._flow import SendStep, TokenSource, UploadJob, block_flow, finish_flow
+from ._flow import SendStep, TokenSource, UploadJob, block_flow, ctx_lost, finish_flow
 from ._readers import EtagFile, Readable, read_exactly
 from ._record import BlockState
 from .progress import ProgressCallback, ProgressTracker
@@ -118,23 +119,39 @@ class AsyncTransfer:
         file = local_file(path)
         if file.stat().st_size == 0:
             return await self.simple_upload(file, bucket, key, progress=progress)
-        upload = prepare_file_upload(
-            self._settings,
-            path=file,
-            bucket=bucket,
-            key=key,
-            upload_id=upload_id,
-            calls=self._calls,
-            tokens=self._tokens_for(bucket, key),
-            progress=progress,
-        )
-        with file.open("rb") as handle:
+        for attempt in range(2):
+            upload = prepare_file_upload(
+                self._settings,
+                path=file,
+                bucket=bucket,
+                key=key,
+                upload_id=upload_id,
+                calls=self._calls,
+                tokens=self._tokens_for(bucket, key),
+                progress=progress,
+            )
+            states = await self._send_blocks(upload)
+            upload.check_unchanged()
+            ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
+            flow = finish_flow(upload.job, upload.size, ordered)
+            try:
+                result: UploadResult = await drive_async(flow, read=_no_reads, send=self._send)
+            except WcsAPIError as exc:
+                if attempt or not ctx_lost(exc) or upload.job.record is None:
+                    raise
+                upload.job.record.delete()  # the server lost blocks the record had: resend
+                continue
+            return result
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    async def _send_blocks(self, upload: FileUpload) -> dict[int, BlockState]:
+        with upload.path.open("rb") as handle:
             fd = handle.fileno()
 
             async def read(offset: int, size: int) -> bytes:
                 return await asyncio.to_thread(os.pread, fd, size, offset)
 
-            states = await run_blocks_async(
+            return await run_blocks_async(
                 upload.job,
                 upload.pending,
                 upload.resumed,
@@ -142,12 +159,6 @@ class AsyncTransfer:
                 send=self._send,
                 concurrency=self._settings.concurrency,
             )
-        upload.check_unchanged()
-        ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
-        result: UploadResult = await drive_async(
-            finish_flow(upload.job, upload.size, ordered), read=_no_reads, send=self._send
-        )
-        return result
 
     async def stream_upload(
         self,

@@ -34,6 +34,7 @@ __all__ = [
     "TokenSource",
     "UploadJob",
     "block_flow",
+    "ctx_lost",
     "etag_of",
     "finish_flow",
 ]
@@ -106,7 +107,7 @@ class UploadJob:
     record: ResumeRecord | None = None
 
 
-def _ctx_lost(exc: WcsAPIError) -> bool:
+def ctx_lost(exc: WcsAPIError) -> bool:
     return exc.status == 400 and exc.code in CTX_LOST_CODES
 
 
@@ -117,7 +118,7 @@ def block_flow(job: UploadJob, block: BlockSpan, resumed: BlockState | None) -> 
         try:
             return (yield from _send_block(job, block, resumed))
         except WcsAPIError as exc:
-            if not _ctx_lost(exc) or restarts >= MAX_BLOCK_RESTARTS:
+            if not ctx_lost(exc) or restarts >= MAX_BLOCK_RESTARTS:
                 raise
             restarts += 1
             resumed = None  # the server lost the block: send it whole again
@@ -168,7 +169,7 @@ def _send_block(job: UploadJob, block: BlockSpan, resumed: BlockState | None) ->
             job.progress.add(size)
             counted += size
     except WcsAPIError as exc:
-        if _ctx_lost(exc):
+        if ctx_lost(exc):
             # Bytes counted for this block are gone from the server: take them back.
             job.progress.add(-counted)
             if job.record is not None:

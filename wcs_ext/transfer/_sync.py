@@ -17,10 +17,11 @@ import httpx
 from .._base_client import Operation
 from .._upload_ops import UploadCalls
 from ..checksum import EtagHasher
-from ..errors import WcsInputError
+from ..errors import WcsAPIError, WcsInputError
 from ..models import UploadResult
 from ._blocks import new_upload_batch
 from ._common import (
+    FileUpload,
     TransferSettings,
     download_transport_error,
     local_file,
@@ -29,8 +30,9 @@ from ._common import (
 )
 from ._download import DownloadResult, PartialDownload
 from ._engine import drive, run_blocks, run_stream_blocks
-from ._flow import SendStep, TokenSource, UploadJob, finish_flow
+from ._flow import SendStep, TokenSource, UploadJob, ctx_lost, finish_flow
 from ._readers import EtagFile, Readable, read_exactly
+from ._record import BlockState
 from .progress import ProgressCallback, ProgressTracker
 
 __all__ = ["SyncTransfer"]
@@ -99,23 +101,41 @@ class SyncTransfer:
         file = local_file(path)
         if file.stat().st_size == 0:
             return self.simple_upload(file, bucket, key, progress=progress)
-        upload = prepare_file_upload(
-            self._settings,
-            path=file,
-            bucket=bucket,
-            key=key,
-            upload_id=upload_id,
-            calls=self._calls,
-            tokens=self._tokens_for(bucket, key),
-            progress=progress,
-        )
-        with file.open("rb") as handle:
+        for attempt in range(2):
+            upload = prepare_file_upload(
+                self._settings,
+                path=file,
+                bucket=bucket,
+                key=key,
+                upload_id=upload_id,
+                calls=self._calls,
+                tokens=self._tokens_for(bucket, key),
+                progress=progress,
+            )
+            states = self._send_blocks(upload)
+            upload.check_unchanged()
+            ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
+            flow = finish_flow(upload.job, upload.size, ordered)
+            try:
+                result: UploadResult = drive(flow, read=_no_reads, send=self._send)
+            except WcsAPIError as exc:
+                if attempt or not ctx_lost(exc) or upload.job.record is None:
+                    raise
+                # mkfile: the server no longer holds blocks the record says it has
+                # (they expired): forget the record and send everything once more.
+                upload.job.record.delete()
+                continue
+            return result
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def _send_blocks(self, upload: FileUpload) -> dict[int, BlockState]:
+        with upload.path.open("rb") as handle:
             fd = handle.fileno()
 
             def read(offset: int, size: int) -> bytes:
                 return os.pread(fd, size, offset)
 
-            states = run_blocks(
+            return run_blocks(
                 upload.job,
                 upload.pending,
                 upload.resumed,
@@ -123,11 +143,6 @@ class SyncTransfer:
                 send=self._send,
                 concurrency=self._settings.concurrency,
             )
-        upload.check_unchanged()
-        ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
-        flow = finish_flow(upload.job, upload.size, ordered)
-        result: UploadResult = drive(flow, read=_no_reads, send=self._send)
-        return result
 
     def stream_upload(
         self,
