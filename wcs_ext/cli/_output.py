@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -42,13 +43,37 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         click.echo("  ".join([*cells, row[-1]]).rstrip())
 
 
+def _progress_lines(description: str) -> ProgressCallback:
+    shown = {"tenth": -1}
+
+    def update(progress: TransferProgress) -> None:
+        fraction = progress.fraction
+        tenth = -1 if fraction is None else int(fraction * 10)
+        if tenth > shown["tenth"]:
+            shown["tenth"] = tenth
+            rate = f"{human_size(int(progress.rate))}/s"
+            total = human_size(progress.total) if progress.total else "?"
+            click.echo(
+                f"{description}: {tenth * 10:3d}% ({human_size(progress.done)} of {total}, {rate})",
+                err=True,
+            )
+
+    return update
+
+
 @contextmanager
 def transfer_bar(
     description: str, total: int | None, *, enabled: bool
 ) -> Iterator[ProgressCallback | None]:
-    """A progress bar on stderr fed by transfer progress; nothing when not ``enabled``."""
+    """A progress bar on stderr fed by transfer progress; nothing when not ``enabled``.
+
+    On a terminal it is a live bar; elsewhere (a log, CI) a line at every tenth.
+    """
     if not enabled:
         yield None
+        return
+    if not sys.stderr.isatty():
+        yield _progress_lines(description)
         return
     # rich takes tens of milliseconds to import: only a transfer on a terminal pays it.
     from rich.console import Console  # noqa: PLC0415
