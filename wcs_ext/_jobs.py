@@ -7,7 +7,7 @@ from typing import Any
 
 from . import fmgr as ops
 from ._base_client import Operation
-from ._operations import FmgrName, ManagementCalls
+from ._job_calls import FmgrName, JobCalls
 from .models import Job, JobStatus
 
 __all__ = ["AsyncFmgrJobs", "AsyncFopsJobs", "FmgrJobs", "FopsJobs"]
@@ -19,7 +19,7 @@ class FmgrJobs:
     ``notify_url``, ``separate`` and ``force`` default to the configuration.
     """
 
-    def __init__(self, calls: ManagementCalls, run: Callable[[Operation[Any]], Any]) -> None:
+    def __init__(self, calls: JobCalls, run: Callable[[Operation[Any]], Any]) -> None:
         self._calls = calls
         self._run = run
 
@@ -66,14 +66,14 @@ class FmgrJobs:
         return self.submit("compress", ops.compress_op(bucket, keys, save_as))
 
     def status(self, persistent_id: str) -> JobStatus:
-        result: JobStatus = self._run(self._calls.fmgr_status(persistent_id))
+        result: JobStatus = self._run(self._calls.status("fmgr", persistent_id))
         return result
 
 
 class FopsJobs:
     """Audio/video processing jobs (``avthumb``, ``vframe``, ...) on stored objects."""
 
-    def __init__(self, calls: ManagementCalls, run: Callable[[Operation[Any]], Any]) -> None:
+    def __init__(self, calls: JobCalls, run: Callable[[Operation[Any]], Any]) -> None:
         self._calls = calls
         self._run = run
 
@@ -94,16 +94,14 @@ class FopsJobs:
         return result
 
     def status(self, persistent_id: str) -> JobStatus:
-        result: JobStatus = self._run(self._calls.fops_status(persistent_id))
+        result: JobStatus = self._run(self._calls.status("fops", persistent_id))
         return result
 
 
 class AsyncFmgrJobs:
     """The awaitable twin of :class:`FmgrJobs`."""
 
-    def __init__(
-        self, calls: ManagementCalls, run: Callable[[Operation[Any]], Awaitable[Any]]
-    ) -> None:
+    def __init__(self, calls: JobCalls, run: Callable[[Operation[Any]], Awaitable[Any]]) -> None:
         self._calls = calls
         self._run = run
 
@@ -149,16 +147,14 @@ class AsyncFmgrJobs:
         return await self.submit("compress", ops.compress_op(bucket, keys, save_as))
 
     async def status(self, persistent_id: str) -> JobStatus:
-        result: JobStatus = await self._run(self._calls.fmgr_status(persistent_id))
+        result: JobStatus = await self._run(self._calls.status("fmgr", persistent_id))
         return result
 
 
 class AsyncFopsJobs:
     """The awaitable twin of :class:`FopsJobs`."""
 
-    def __init__(
-        self, calls: ManagementCalls, run: Callable[[Operation[Any]], Awaitable[Any]]
-    ) -> None:
+    def __init__(self, calls: JobCalls, run: Callable[[Operation[Any]], Awaitable[Any]]) -> None:
         self._calls = calls
         self._run = run
 
@@ -179,5 +175,5 @@ class AsyncFopsJobs:
         return result
 
     async def status(self, persistent_id: str) -> JobStatus:
-        result: JobStatus = await self._run(self._calls.fops_status(persistent_id))
+        result: JobStatus = await self._run(self._calls.status("fops", persistent_id))
         return result

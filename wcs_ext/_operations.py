@@ -15,16 +15,6 @@ from wcs_client.api.manage import (
     bucket_statistics,
     copy_object,
     delete_object,
-    fmgr_compress,
-    fmgr_copy,
-    fmgr_delete,
-    fmgr_delete_m3u8,
-    fmgr_delete_prefix,
-    fmgr_fetch,
-    fmgr_move,
-    fmgr_status,
-    fops_execute,
-    fops_status,
     image_detect,
     list_buckets,
     list_objects,
@@ -38,16 +28,11 @@ from wcs_client.models import (
     BucketStatIsListDetails,
     BucketStatResult,
     CodeMessage,
-    FmgrRequest,
-    FmgrStatus,
-    FopsRequest,
-    FopsStatus,
     ImageDetectForm,
     ImageDetectResult,
     ListObjectsMode,
     ObjectList,
     ObjectStat,
-    PersistentIdResult,
     SetDeadlineForm,
     WsliveList,
 )
@@ -56,6 +41,7 @@ from wcs_client.types import UNSET, Response
 
 from . import _convert as convert
 from ._base_client import Operation, parsed_or_raise, request_id_of
+from .config import WcsConfig
 from .encoding import entry, urlsafe_b64encode
 from .errors import WcsInputError
 from .models import (
@@ -63,26 +49,14 @@ from .models import (
     BucketStatistics,
     BucketUsage,
     ImageDetection,
-    Job,
-    JobStatus,
     LiveRecordings,
     ObjectInfo,
     ObjectPage,
     OperationResult,
 )
 
-__all__ = ["FMGR_OPERATIONS", "FmgrName", "ManagementCalls"]
+__all__ = ["ManagementCalls", "acknowledged", "target_url"]
 
-FmgrName = Literal["move", "copy", "fetch", "delete", "deletePrefix", "deletem3u8", "compress"]
-FMGR_OPERATIONS: dict[FmgrName, Any] = {
-    "move": fmgr_move,
-    "copy": fmgr_copy,
-    "fetch": fmgr_fetch,
-    "delete": fmgr_delete,
-    "deletePrefix": fmgr_delete_prefix,
-    "deletem3u8": fmgr_delete_m3u8,
-    "compress": fmgr_compress,
-}
 DateLike = dt.date | str
 
 
@@ -96,15 +70,11 @@ def _date(value: DateLike, name: str) -> str:
     return value
 
 
-def _url(bucket: str, key: str | None = None) -> str:
+def target_url(bucket: str, key: str | None = None) -> str:
     return f"wcs://{bucket}" if key is None else f"wcs://{bucket}/{key}"
 
 
-def _flag(value: int | bool | None) -> int | None:
-    return None if value is None else int(bool(value))
-
-
-def _acknowledged(what: str) -> Any:
+def acknowledged(what: str) -> Any:
     def parse(response: Response[Any]) -> OperationResult:
         ack = parsed_or_raise(response, what, CodeMessage)
         return OperationResult(
@@ -114,31 +84,16 @@ def _acknowledged(what: str) -> Any:
     return parse
 
 
-def _job(what: str) -> Any:
-    def parse(response: Response[Any]) -> Job:
-        submitted = parsed_or_raise(response, what, PersistentIdResult)
-        return Job(persistent_id=submitted.persistent_id, request_id=request_id_of(response))
-
-    return parse
-
-
 class ManagementCalls:
     """Builds the management operations; holds no connection and no mutable state."""
 
-    def __init__(
-        self,
-        *,
-        default_limit: int = 1000,
-        default_mode: int | None = None,
-        notify_url: str = "",
-        separate: int = 0,
-        force: int = 0,
-    ) -> None:
+    def __init__(self, *, default_limit: int = 1000, default_mode: int | None = None) -> None:
         self._default_limit = default_limit
         self._default_mode = default_mode
-        self._notify_url = notify_url
-        self._separate = separate
-        self._force = force
+
+    @classmethod
+    def from_config(cls, config: WcsConfig) -> ManagementCalls:
+        return cls(default_limit=config.limit, default_mode=config.mode)
 
     def list_buckets(self) -> Operation[list[BucketInfo]]:
         what = "list buckets"
@@ -173,7 +128,7 @@ class ManagementCalls:
         mode = self._default_mode if mode is None else mode
         if mode not in (None, 0, 1):
             raise WcsInputError(f"mode must be 0 (files first) or 1 (folders first), got {mode}")
-        what = f"list {_url(bucket)}"
+        what = f"list {target_url(bucket)}"
 
         def parse(response: Response[Any]) -> ObjectPage:
             page = parsed_or_raise(response, what, ObjectList)
@@ -231,7 +186,7 @@ class ManagementCalls:
     def bucket_statistics(
         self, bucket: str, kind: str, start_date: DateLike, end_date: DateLike
     ) -> Operation[BucketStatistics]:
-        what = f"{kind} statistics of {_url(bucket)}"
+        what = f"{kind} statistics of {target_url(bucket)}"
 
         def parse(response: Response[Any]) -> BucketStatistics:
             stats = parsed_or_raise(response, what, RawBucketStatistics)
@@ -257,7 +212,7 @@ class ManagementCalls:
         )
 
     def stat(self, bucket: str, key: str) -> Operation[ObjectInfo]:
-        what = f"stat {_url(bucket, key)}"
+        what = f"stat {target_url(bucket, key)}"
 
         def parse(response: Response[Any]) -> ObjectInfo:
             stat = parsed_or_raise(response, what, ObjectStat)
@@ -273,14 +228,14 @@ class ManagementCalls:
         )
 
     def delete(self, bucket: str, key: str) -> Operation[OperationResult]:
-        what = f"delete {_url(bucket, key)}"
+        what = f"delete {target_url(bucket, key)}"
         return Operation(
             what=what,
             host="mgr",
             sync=delete_object.sync_detailed,
             asyncio=delete_object.asyncio_detailed,
             kwargs={"entry": entry(bucket, key)},
-            parse=_acknowledged(what),
+            parse=acknowledged(what),
             idempotent=False,
         )
 
@@ -293,7 +248,7 @@ class ManagementCalls:
         dst_key: str | None = None,
     ) -> Operation[OperationResult]:
         dst_key = dst_key if dst_key else src_key
-        what = f"{verb} {_url(src_bucket, src_key)} to {_url(dst_bucket, dst_key)}"
+        what = f"{verb} {target_url(src_bucket, src_key)} to {target_url(dst_bucket, dst_key)}"
         endpoint = move_object if verb == "move" else copy_object
         return Operation(
             what=what,
@@ -304,7 +259,7 @@ class ManagementCalls:
                 "source": entry(src_bucket, src_key),
                 "destination": entry(dst_bucket, dst_key),
             },
-            parse=_acknowledged(what),
+            parse=acknowledged(what),
             idempotent=verb == "copy",
         )
 
@@ -314,7 +269,7 @@ class ManagementCalls:
                 f"deadline must be a whole number of days, 0 (delete soon) or -1 (keep), "
                 f"got {days!r}"
             )
-        what = f"set deadline of {_url(bucket, key)}"
+        what = f"set deadline of {target_url(bucket, key)}"
         form = SetDeadlineForm(
             bucket=urlsafe_b64encode(bucket), key=urlsafe_b64encode(key), deadline=days
         )
@@ -324,7 +279,7 @@ class ManagementCalls:
             sync=set_deadline.sync_detailed,
             asyncio=set_deadline.asyncio_detailed,
             kwargs={"body": form},
-            parse=_acknowledged(what),
+            parse=acknowledged(what),
         )
 
     def image_detect(self, image_url: str, kind: str, bucket: str) -> Operation[ImageDetection]:
@@ -345,105 +300,6 @@ class ManagementCalls:
             sync=image_detect.sync_detailed,
             asyncio=image_detect.asyncio_detailed,
             kwargs={"body": form},
-            parse=parse,
-        )
-
-    def fmgr(
-        self,
-        name: FmgrName,
-        fops: str,
-        *,
-        notify_url: str | None = None,
-        separate: bool | None = None,
-        force: bool | None = None,
-    ) -> Operation[Job]:
-        if not fops:
-            raise WcsInputError(f"fmgr {name} needs at least one operation")
-        notify = self._notify_url if notify_url is None else notify_url
-        separate_flag = _flag(separate) if separate is not None else self._separate
-        force_flag = _flag(force) if force is not None else self._force
-        # Flags at 0 are the server's default: omitted, unlike the original, which sent
-        # "separate=0&force=0" whenever the config file mentioned them.
-        form = FmgrRequest(
-            fops=fops,
-            notify_url=urlsafe_b64encode(notify) if notify else UNSET,
-            separate=1 if separate_flag else UNSET,
-            force=1 if force_flag else UNSET,
-        )
-        endpoint = FMGR_OPERATIONS[name]
-        return Operation(
-            what=f"fmgr {name}",
-            host="mgr",
-            sync=endpoint.sync_detailed,
-            asyncio=endpoint.asyncio_detailed,
-            kwargs={"body": form},
-            parse=_job(f"fmgr {name}"),
-            idempotent=False,
-        )
-
-    def fmgr_status(self, persistent_id: str) -> Operation[JobStatus]:
-        what = f"fmgr status of {persistent_id}"
-
-        def parse(response: Response[Any]) -> JobStatus:
-            status = parsed_or_raise(response, what, FmgrStatus)
-            return convert.job_status(status, request_id_of(response))
-
-        return Operation(
-            what=what,
-            host="mgr",
-            sync=fmgr_status.sync_detailed,
-            asyncio=fmgr_status.asyncio_detailed,
-            kwargs={"persistent_id": persistent_id},
-            parse=parse,
-        )
-
-    def fops_execute(
-        self,
-        bucket: str,
-        key: str,
-        fops: str,
-        *,
-        notify_url: str | None = None,
-        force: bool | None = None,
-        separate: bool | None = None,
-    ) -> Operation[Job]:
-        if not fops:
-            raise WcsInputError("fops needs at least one processing command")
-        notify = self._notify_url if notify_url is None else notify_url
-        force_flag = _flag(force) if force is not None else self._force
-        separate_flag = _flag(separate) if separate is not None else self._separate
-        form = FopsRequest(
-            bucket=urlsafe_b64encode(bucket),
-            key=urlsafe_b64encode(key),
-            fops=urlsafe_b64encode(fops),
-            notify_url=urlsafe_b64encode(notify) if notify else UNSET,
-            force=1 if force_flag else UNSET,
-            separate=1 if separate_flag else UNSET,
-        )
-        what = f"fops on {_url(bucket, key)}"
-        return Operation(
-            what=what,
-            host="mgr",
-            sync=fops_execute.sync_detailed,
-            asyncio=fops_execute.asyncio_detailed,
-            kwargs={"body": form},
-            parse=_job(what),
-            idempotent=False,
-        )
-
-    def fops_status(self, persistent_id: str) -> Operation[JobStatus]:
-        what = f"fops status of {persistent_id}"
-
-        def parse(response: Response[Any]) -> JobStatus:
-            status = parsed_or_raise(response, what, FopsStatus)
-            return convert.job_status(status, request_id_of(response))
-
-        return Operation(
-            what=what,
-            host="mgr",
-            sync=fops_status.sync_detailed,
-            asyncio=fops_status.asyncio_detailed,
-            kwargs={"persistent_id": persistent_id},
             parse=parse,
         )
 

@@ -10,7 +10,6 @@ import datetime as dt
 import os
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from functools import cached_property
-from pathlib import Path
 from typing import TypeVar
 
 import httpx
@@ -18,13 +17,11 @@ import httpx
 import wcs_client
 
 from ._base_client import Host, Operation, run_async
-from ._http import httpx_settings, management_auth
+from ._client_base import DEFAULT_MULTIPART_THRESHOLD, ClientBase, key_for
+from ._http import httpx_settings
 from ._jobs import AsyncFmgrJobs, AsyncFopsJobs
-from ._operations import ManagementCalls
-from ._policy import upload_tokens
 from ._retry import RetryPolicy
 from ._upload_ops import UploadCalls
-from .client import DEFAULT_MULTIPART_THRESHOLD
 from .config import WcsConfig
 from .errors import WcsInputError
 from .models import (
@@ -38,7 +35,7 @@ from .models import (
     OperationResult,
     UploadResult,
 )
-from .transfer import DownloadResult, TokenSource, TransferSettings
+from .transfer import DownloadResult
 from .transfer._async import AsyncTransfer
 from .transfer._flow import SendStep
 from .transfer._readers import Readable
@@ -49,7 +46,7 @@ __all__ = ["AsyncWcs"]
 T = TypeVar("T")
 
 
-class AsyncWcs:
+class AsyncWcs(ClientBase):
     """A WCS account for asyncio code. Use ``async with`` or ``await wcs.aclose()``."""
 
     def __init__(
@@ -60,31 +57,16 @@ class AsyncWcs:
         retry: RetryPolicy | None = None,
         multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD,
     ) -> None:
-        self.config = config if config is not None else WcsConfig.load()
+        super().__init__(config, retry=retry, multipart_threshold=multipart_threshold)
         self._transport = transport
-        self._retry = retry or RetryPolicy(max_retries=self.config.connection_retries)
-        self._multipart_threshold = multipart_threshold
-        self._calls = ManagementCalls(
-            default_limit=self.config.limit,
-            default_mode=self.config.mode,
-            notify_url=self.config.notifyurl,
-            separate=self.config.separate,
-            force=self.config.force,
-        )
-        self._clients: dict[Host, wcs_client.Client] = {}
         self._download_client: httpx.AsyncClient | None = None
 
     def _client(self, host: Host) -> wcs_client.Client:
         if host not in self._clients:
-            base_url = self.config.put_base_url if host == "put" else self.config.mgr_base_url
-            http = httpx.AsyncClient(
-                base_url=base_url,
-                auth=management_auth(self.config) if host == "mgr" else None,
-                transport=self._transport,
-                **httpx_settings(self.config),
-            )
-            client = wcs_client.Client(base_url=base_url).set_async_httpx_client(http)
-            self._clients[host] = client
+            options = self._client_options(host)
+            http = httpx.AsyncClient(transport=self._transport, **options)
+            client = wcs_client.Client(base_url=options["base_url"])
+            self._clients[host] = client.set_async_httpx_client(http)
         return self._clients[host]
 
     def _http(self) -> httpx.AsyncClient:
@@ -97,16 +79,13 @@ class AsyncWcs:
     async def _run(self, op: Operation[T]) -> T:
         return await run_async(op, self._client(op.host), self._retry)
 
-    def _tokens_for(self, bucket: str, key: str) -> TokenSource:
-        return upload_tokens(self.config, bucket, key)
-
     async def _send(self, step: SendStep[T]) -> T:
         return await run_async(step.op, self._client(step.op.host), step.retry)
 
     @cached_property
     def _transfer(self) -> AsyncTransfer:
         return AsyncTransfer(
-            settings=TransferSettings.from_config(self.config, self._retry),
+            settings=self._transfer_settings(),
             send=self._send,
             calls=UploadCalls(traffic_limit=self.config.traffic_limit),
             tokens_for=self._tokens_for,
@@ -129,11 +108,11 @@ class AsyncWcs:
 
     @cached_property
     def fmgr(self) -> AsyncFmgrJobs:
-        return AsyncFmgrJobs(self._calls, self._run)
+        return AsyncFmgrJobs(self._jobs, self._run)
 
     @cached_property
     def fops(self) -> AsyncFopsJobs:
-        return AsyncFopsJobs(self._calls, self._run)
+        return AsyncFopsJobs(self._jobs, self._run)
 
     async def upload_file(
         self,
@@ -145,8 +124,7 @@ class AsyncWcs:
         progress: ProgressCallback | None = None,
     ) -> UploadResult:
         """See :meth:`Wcs.upload_file <wcs_ext.client.Wcs.upload_file>`."""
-        file = Path(path)
-        if file.is_file() and file.stat().st_size > self._multipart_threshold:
+        if self._goes_multipart(path):
             return await self.multipart_upload(
                 path, bucket, key, upload_id=upload_id, progress=progress
             )
@@ -161,7 +139,7 @@ class AsyncWcs:
         progress: ProgressCallback | None = None,
     ) -> UploadResult:
         return await self._transfer.simple_upload(
-            path, bucket, key or Path(path).name, progress=progress
+            path, bucket, key_for(path, key), progress=progress
         )
 
     async def multipart_upload(
@@ -175,7 +153,7 @@ class AsyncWcs:
     ) -> UploadResult:
         """See :meth:`Wcs.multipart_upload <wcs_ext.client.Wcs.multipart_upload>`."""
         return await self._transfer.multipart_upload(
-            path, bucket, key or Path(path).name, upload_id=upload_id, progress=progress
+            path, bucket, key_for(path, key), upload_id=upload_id, progress=progress
         )
 
     async def stream_upload(

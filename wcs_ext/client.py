@@ -15,7 +15,6 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
-from pathlib import Path
 from typing import TypeVar
 
 import httpx
@@ -23,10 +22,9 @@ import httpx
 import wcs_client
 
 from ._base_client import Host, Operation, run_sync
-from ._http import httpx_settings, management_auth
+from ._client_base import DEFAULT_MULTIPART_THRESHOLD, ClientBase, key_for
+from ._http import httpx_settings
 from ._jobs import FmgrJobs, FopsJobs
-from ._operations import ManagementCalls
-from ._policy import upload_tokens
 from ._retry import RetryPolicy
 from ._upload_ops import UploadCalls
 from .config import WcsConfig
@@ -42,7 +40,7 @@ from .models import (
     OperationResult,
     UploadResult,
 )
-from .transfer import DownloadResult, SyncTransfer, TokenSource, TransferSettings
+from .transfer import DownloadResult, SyncTransfer
 from .transfer._flow import SendStep
 from .transfer._readers import IteratorReader, Readable
 from .transfer.progress import ProgressCallback
@@ -50,15 +48,9 @@ from .transfer.progress import ProgressCallback
 __all__ = ["DEFAULT_MULTIPART_THRESHOLD", "Wcs"]
 
 T = TypeVar("T")
-DEFAULT_MULTIPART_THRESHOLD = 4 * 1024 * 1024
-"""Files larger than one default block go as parallel blocks (faster, and resumable)."""
 
 
-def _key_for(path: str | os.PathLike[str], key: str | None) -> str:
-    return key if key else Path(path).name
-
-
-class Wcs:
+class Wcs(ClientBase):
     """A WCS account: uploads to ``put_url``, everything else to ``mgr_url``.
 
     Thread-safe; reuse one instance (it pools connections) and close it when done, or
@@ -73,32 +65,16 @@ class Wcs:
         retry: RetryPolicy | None = None,
         multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD,
     ) -> None:
-        self.config = config if config is not None else WcsConfig.load()
+        super().__init__(config, retry=retry, multipart_threshold=multipart_threshold)
         self._transport = transport
-        self._retry = retry or RetryPolicy(max_retries=self.config.connection_retries)
-        self._multipart_threshold = multipart_threshold
-        self._calls = ManagementCalls(
-            default_limit=self.config.limit,
-            default_mode=self.config.mode,
-            notify_url=self.config.notifyurl,
-            separate=self.config.separate,
-            force=self.config.force,
-        )
-        self._clients: dict[Host, wcs_client.Client] = {}
         self._download_client: httpx.Client | None = None
-
-    # -- plumbing ------------------------------------------------------------------------
 
     def _client(self, host: Host) -> wcs_client.Client:
         if host not in self._clients:
-            base_url = self.config.put_base_url if host == "put" else self.config.mgr_base_url
-            http = httpx.Client(
-                base_url=base_url,
-                auth=management_auth(self.config) if host == "mgr" else None,
-                transport=self._transport,
-                **httpx_settings(self.config),
-            )
-            self._clients[host] = wcs_client.Client(base_url=base_url).set_httpx_client(http)
+            options = self._client_options(host)
+            http = httpx.Client(transport=self._transport, **options)
+            client = wcs_client.Client(base_url=options["base_url"])
+            self._clients[host] = client.set_httpx_client(http)
         return self._clients[host]
 
     def _http(self) -> httpx.Client:
@@ -111,16 +87,13 @@ class Wcs:
     def _run(self, op: Operation[T]) -> T:
         return run_sync(op, self._client(op.host), self._retry)
 
-    def _tokens_for(self, bucket: str, key: str) -> TokenSource:
-        return upload_tokens(self.config, bucket, key)
-
     def _send(self, step: SendStep[T]) -> T:
         return run_sync(step.op, self._client(step.op.host), step.retry)
 
     @cached_property
     def _transfer(self) -> SyncTransfer:
         return SyncTransfer(
-            settings=TransferSettings.from_config(self.config, self._retry),
+            settings=self._transfer_settings(),
             send=self._send,
             calls=UploadCalls(traffic_limit=self.config.traffic_limit),
             tokens_for=self._tokens_for,
@@ -146,12 +119,12 @@ class Wcs:
     @cached_property
     def fmgr(self) -> FmgrJobs:
         """Asynchronous file jobs: move, copy, fetch, delete, delete_prefix, ... and status."""
-        return FmgrJobs(self._calls, self._run)
+        return FmgrJobs(self._jobs, self._run)
 
     @cached_property
     def fops(self) -> FopsJobs:
         """Audio/video processing jobs and their status."""
-        return FopsJobs(self._calls, self._run)
+        return FopsJobs(self._jobs, self._run)
 
     # -- uploads -------------------------------------------------------------------------
 
@@ -170,8 +143,7 @@ class Wcs:
         ``key`` defaults to the file's name. The server's hash is checked against the
         file's etag; a mismatch raises :class:`~wcs_ext.errors.WcsIntegrityError`.
         """
-        file = Path(path)
-        if file.is_file() and file.stat().st_size > self._multipart_threshold:
+        if self._goes_multipart(path):
             return self.multipart_upload(path, bucket, key, upload_id=upload_id, progress=progress)
         return self.simple_upload(path, bucket, key, progress=progress)
 
@@ -184,7 +156,7 @@ class Wcs:
         progress: ProgressCallback | None = None,
     ) -> UploadResult:
         """One form POST (``/file/upload``), streamed from disk."""
-        return self._transfer.simple_upload(path, bucket, _key_for(path, key), progress=progress)
+        return self._transfer.simple_upload(path, bucket, key_for(path, key), progress=progress)
 
     def multipart_upload(
         self,
@@ -202,7 +174,7 @@ class Wcs:
         an interrupted upload continues where it stopped.
         """
         return self._transfer.multipart_upload(
-            path, bucket, _key_for(path, key), upload_id=upload_id, progress=progress
+            path, bucket, key_for(path, key), upload_id=upload_id, progress=progress
         )
 
     def stream_upload(
