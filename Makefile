@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 GENERATE = openapi-python-client generate --path spec/wcs.yaml --config generator/config.yml \
 	--meta none --overwrite --custom-template-path generator/templates
 
-.PHONY: venv generate check-generated lint typecheck test demo bench clean
+.PHONY: venv generate check-generated lint typecheck test demo bench original-sdk clean
 
 venv: $(STAMP)
 
@@ -56,6 +56,11 @@ demo: venv
 
 bench: venv
 	python -m bench
+
+# The original SDK from PyPI in its own virtualenv (.cache/original-sdk/), for the interop
+# tests and the benchmarks; they build it themselves on first use, this only does it early.
+original-sdk: venv
+	python -m tests.original_sdk
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .cache

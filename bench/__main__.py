@@ -1,15 +1,41 @@
-"""`make bench`: every benchmark, each side by side with its baseline, ratios reported."""
+"""`make bench`: every benchmark, each side by side with its baseline, ratios reported.
+
+``python -m bench`` runs them all with their defaults; ``python -m bench upload`` (or
+``checksum``) runs one. For a benchmark's own options run its module:
+``python -m bench.bench_upload --help``.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 
-from bench import bench_checksum
+from bench import bench_checksum, bench_upload
+
+BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
+    "checksum": (
+        "checksums: CRC-64 libraries (crcmod = the original SDK's) and etag",
+        bench_checksum.main,
+    ),
+    "upload": (
+        "uploads: wcs-ext vs the original SDK's multipart_upload, on one emulator",
+        bench_upload.main,
+    ),
+}
 
 
-def main() -> int:
-    print("== checksums: CRC-64 libraries (crcmod = the original SDK's) and etag", flush=True)
-    return bench_checksum.main(sys.argv[1:])
+def main(argv: Sequence[str] | None = None) -> int:
+    names = list(sys.argv[1:] if argv is None else argv) or list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+        return 2
+    worst = 0
+    for name in names:
+        title, run = BENCHMARKS[name]
+        print(f"== {title}", flush=True)
+        worst = max(worst, run([]))
+    return worst
 
 
 if __name__ == "__main__":

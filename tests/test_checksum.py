@@ -310,3 +310,13 @@ def test_etag_file_memory_stays_at_a_few_blocks(tmp_path: Path) -> None:
         assert peak < limit, f"workers={workers}: peak {peak / MIB:.1f} MiB"
     assert len(set(results)) == 1
     assert results[0] == reference_etag(path.read_bytes())
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 4096, 4 * 1024 * 1024 + 1])
+def test_crc32_is_zlibs(size: int) -> None:
+    import zlib
+
+    from wcs_ext.checksum import crc32_bytes
+
+    data = random.Random(size).randbytes(size)
+    assert crc32_bytes(data) == zlib.crc32(data)

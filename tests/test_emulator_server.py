@@ -610,7 +610,7 @@ def test_missing_extra_is_one_clear_line() -> None:
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "Error: the emulator needs the 'emulator' extra (uvicorn is missing): "
+        "error: the emulator needs the 'emulator' extra (uvicorn is missing): "
         "pip install 'wcs-ext[emulator]'"
     ]
 

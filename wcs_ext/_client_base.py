@@ -50,7 +50,11 @@ class ClientBase:
         """httpx client arguments for the upload (``put``) or management (``mgr``) host."""
         base_url = self.config.put_base_url if host == "put" else self.config.mgr_base_url
         auth = management_auth(self.config) if host == "mgr" else None
-        return {"base_url": base_url, "auth": auth, **httpx_settings(self.config)}
+        return {
+            "base_url": base_url,
+            "auth": auth,
+            **httpx_settings(self.config, base_url=base_url),
+        }
 
     def _tokens_for(self, bucket: str, key: str) -> TokenSource:
         return upload_tokens(self.config, bucket, key)

@@ -14,7 +14,9 @@ from .config import WcsConfig
 __all__ = ["credentials_of", "httpx_settings", "management_auth"]
 
 
-def httpx_settings(config: WcsConfig) -> dict[str, Any]:
+def httpx_settings(config: WcsConfig, *, base_url: str | None = None) -> dict[str, Any]:
+    """Client arguments; for a plain-http ``base_url`` no TLS context is built (loading
+    the CA store costs tens of milliseconds per client and would never be used)."""
     headers = {"User-Agent": USER_AGENT}
     if not config.keepalive:
         headers["Connection"] = "close"
@@ -22,7 +24,7 @@ def httpx_settings(config: WcsConfig) -> dict[str, Any]:
     connections = max(config.concurrency, 1) + 4
     return {
         "timeout": httpx.Timeout(config.connection_timeout),
-        "verify": config.isverify,
+        "verify": config.isverify and not (base_url or "").startswith("http://"),
         "headers": headers,
         "follow_redirects": False,
         "limits": httpx.Limits(max_connections=connections, max_keepalive_connections=connections),

@@ -7,7 +7,6 @@ Waits grow exponentially with jitter and honour ``Retry-After`` when the server 
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 
@@ -36,6 +35,8 @@ def _parse_retry_after(value: str | None, now: float) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    import email.utils  # noqa: PLC0415  (an HTTP-date Retry-After is rare; the import is not cheap)
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -16,7 +16,7 @@ import click
 from ..errors import WcsConfigError, WcsError, WcsInputError
 from . import jobs, listing, objects, transfers
 from ._compat import normalize_argv
-from ._context import CliState
+from ._context import CliState, Interrupted
 from .checksums import crc64_command, etag_command
 from .completion import completion_command
 from .configure import configure as run_configure
@@ -75,7 +75,7 @@ def _setting_options(function: F) -> F:
     "--config",
     "config_path",
     metavar="FILE",
-    envvar="WCS_CONFIG",
+    # WCS_CONFIG is read by the config loader, which names it when the file is missing.
     help="Config file in .wcscfg format. [default: ~/.wcscfg; env WCS_CONFIG]",
 )
 @click.option(
@@ -186,6 +186,14 @@ def _one_line(exc: BaseException) -> str:
     return str(exc)
 
 
+def _click_message(exc: click.ClickException) -> str:
+    """click's error in one line; a usage error says where the help is."""
+    message = " ".join(exc.format_message().split())
+    if isinstance(exc, click.UsageError) and exc.ctx is not None:
+        message += f" (see '{exc.ctx.command_path} --help')"
+    return message
+
+
 def run(argv: Sequence[str] | None = None, *, prog_name: str | None = None) -> int:
     """Run the command line and return its exit code (never exits the process)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -195,8 +203,13 @@ def run(argv: Sequence[str] | None = None, *, prog_name: str | None = None) -> i
     except click.exceptions.Exit as exc:
         code: int = exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {_click_message(exc)}", err=True)
         code = exc.exit_code
+    except Interrupted as exc:
+        if sys.stderr.isatty():
+            click.echo(err=True)  # past the terminal's ^C
+        click.echo(str(exc), err=True)
+        code = EXIT_INTERRUPTED
     except (click.Abort, KeyboardInterrupt) as exc:
         click.echo(str(exc) or "Interrupted.", err=True)
         code = EXIT_INTERRUPTED

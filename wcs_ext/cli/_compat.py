@@ -98,7 +98,10 @@ def normalize_argv(
             continue
         in_command = option in command_opts
         known = in_command or option in group_opts
-        takes_value = every.get(option, False) and inline is None and i + 1 < len(rest)
+        takes_value = every.get(option, False) and inline is None
+        if takes_value and i + 1 == len(rest):
+            # Moved before the command, it would take the command's name as its value.
+            raise click.UsageError(f"Option '{option}' requires an argument.")
         taken = rest[i : i + 2] if takes_value else [word]
         i += len(taken)
         if not known and option in ORIGINAL_OPTIONS:

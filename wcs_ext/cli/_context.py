@@ -15,7 +15,15 @@ from ..client import Wcs
 from ..config import ConfigSources, WcsConfig
 from ..errors import WcsInputError
 
-__all__ = ["CliState", "as_json", "emit_json", "existing_files", "pass_state"]
+__all__ = ["CliState", "Interrupted", "as_json", "emit_json", "existing_files", "pass_state"]
+
+
+class Interrupted(Exception):
+    """Ctrl-C during work that running the same command again continues.
+
+    Not a KeyboardInterrupt: click would turn that into a bare ``Abort`` and lose the
+    message (exit code 130 either way).
+    """
 
 
 @attrs.define(kw_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import click
@@ -62,7 +63,14 @@ def _ask(field: str, label: str, current: WcsConfig) -> object:
     value = getattr(current, field)
     if field == "secret_key":
         shown = mask_secret(value) or "none"
-        answer = click.prompt(f"{label} [{shown}]", default="", show_default=False, hide_input=True)
+        # Not echoed on a terminal; from a pipe nothing is echoed anyway, and getpass
+        # would only warn about it (or read the terminal instead of the pipe).
+        answer = click.prompt(
+            f"{label} [{shown}]",
+            default="",
+            show_default=False,
+            hide_input=sys.stdin.isatty(),
+        )
         return answer or value
     if isinstance(value, bool):
         return click.confirm(label, default=value)

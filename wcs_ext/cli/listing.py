@@ -85,7 +85,8 @@ def listbucket_command(state: CliState) -> None:
 @pass_state
 def list_command(state: CliState, bucket_url: str, resfile: Path | None) -> None:
     """List one page of objects; RESFILE gets the page as JSON (the original wrote a
-    Python repr there). A following page is shown as the --marker to pass next.
+    Python repr there). A following page is shown as the --marker to pass next
+    (with --json: a last line {"marker": ...}).
 
     \b
     Examples:
@@ -103,8 +104,11 @@ def list_command(state: CliState, bucket_url: str, resfile: Path | None) -> None
             state.say(f"more: --marker {page.marker}")
         return
     _echo_objects(state, page)
-    if page.has_more and not state.json_output:
-        click.echo(f"(more: --marker {page.marker})", err=True)
+    if page.has_more:
+        if state.json_output:
+            emit_json({"marker": page.marker})  # last line: where the next page starts
+        else:
+            click.echo(f"(more: --marker {page.marker})", err=True)
 
 
 @click.command("listall", epilog=_LIST_OPTIONS)
@@ -141,13 +145,13 @@ def _save_pages(pages: Iterable[ObjectPage], out: IO[str]) -> int:
     return count
 
 
-def _date(value: str | None, default: dt.date) -> dt.date:
+def _date(value: str | None, default: dt.date, option: str) -> dt.date:
     if value is None:
         return default
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None
 
 
 @click.command("bucketstat")
@@ -185,8 +189,8 @@ def bucketstat_command(
     today = dt.date.today()
     usage = state.client().bucket_usage(
         names,
-        _date(startdate, today - dt.timedelta(days=1)),
-        _date(enddate, today),
+        _date(startdate, today - dt.timedelta(days=1), "--startdate"),
+        _date(enddate, today, "--enddate"),
         list_details=islistdetails == "true",
         storage_type=storagetype,
     )

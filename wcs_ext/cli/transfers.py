@@ -13,7 +13,7 @@ import click
 from ..errors import WcsInputError
 from ..models import UploadResult
 from ..transfer.progress import ProgressCallback
-from ._context import CliState, as_json, emit_json, pass_state
+from ._context import CliState, Interrupted, as_json, emit_json, pass_state
 from ._output import human_size, transfer_bar
 from ._urls import parse_target
 
@@ -31,7 +31,7 @@ def _resumable(what: str) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        raise KeyboardInterrupt(
+        raise Interrupted(
             f"interrupted: run the same command again to continue the {what}"
         ) from None
 

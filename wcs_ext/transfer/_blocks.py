@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import secrets
 import string
-import zlib
 
 import attrs
 
 from .._upload_ops import BlockAck
+from ..checksum import crc32_bytes
 from ..errors import WcsIntegrityError
 
 __all__ = ["BlockSpan", "check_ack", "new_upload_batch", "plan_blocks", "plan_chunks"]
@@ -50,7 +50,7 @@ def new_upload_batch() -> str:
 
 def check_ack(ack: BlockAck, chunk: bytes | memoryview, expected_offset: int, what: str) -> None:
     """The server must have received exactly this chunk, and as much of the block as sent."""
-    crc = zlib.crc32(chunk)
+    crc = crc32_bytes(chunk)
     if ack.crc32 != crc:
         raise WcsIntegrityError(
             f"{what}: the server's crc32 {ack.crc32} differs from the chunk's {crc}",
