@@ -33,6 +33,7 @@ from wcs_ext import WcsConfig, etag_bytes, etag_file
 from wcs_ext.config import FILE_KEYS
 from wcs_ext.encoding import urlsafe_b64encode
 from wcs_ext.models import ObjectInfo
+from wcs_ext.transfer._record import read_record
 
 MiB = 1024 * 1024
 HELLO = b"hello wcs\n"
@@ -687,11 +688,10 @@ def test_ctrl_c_keeps_the_record_and_the_same_command_finishes(cli: Cli, tmp_pat
     assert process.returncode == 130, f"stdout: {stdout}\nstderr: {stderr}"
     assert stdout == ""
     assert stderr == "interrupted: run the same command again to continue the upload\n"
-    kept = json.loads(record.read_text())
-    blocks = kept["blocks"].values()
-    assert 0 < sum(block["acked"] for block in blocks) < len(data)
+    blocks = read_record(record)[1].values()
+    assert 0 < sum(block.acked for block in blocks) < len(data)
     # Whole chunks of the config's bput_size (or a whole short block).
-    assert all(b["acked"] % (16 * 1024) == 0 or b["acked"] == b["size"] for b in blocks)
+    assert all(b.acked % (16 * 1024) == 0 or b.acked == b.size for b in blocks)
 
     rerun = cli.ok(*command, config=config)
     assert rerun.stdout.endswith(f"hash {etag_file(cli.workdir / 'big.bin')})\n")

@@ -25,6 +25,7 @@ import pytest
 
 from tests.conftest import EmulatorFactory, EmulatorProcess, wait_until
 from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsIntegrityError, WcsNotFoundError, etag_file
+from wcs_ext.transfer._record import BlockState, read_record
 
 MiB = 1024 * 1024
 BLOCK = 4 * MiB
@@ -164,10 +165,8 @@ def start_killable(emulator: EmulatorProcess, local: Path, key: str) -> subproce
     return subprocess.Popen(args, env=env, stderr=subprocess.PIPE)
 
 
-def acked_chunks(record: dict[str, Any]) -> int:
-    return sum(
-        block["acked"] // MiB + (block["acked"] % MiB > 0) for block in record["blocks"].values()
-    )
+def acked_chunks(blocks: dict[int, BlockState]) -> int:
+    return sum(block.acked // MiB + (block.acked % MiB > 0) for block in blocks.values())
 
 
 def only_record(folder: Path) -> Path | None:
@@ -185,13 +184,13 @@ def records(emulator: EmulatorProcess) -> Path:
 
 def kill_after_some_chunks(
     process: subprocess.Popen[bytes], folder: Path, chunks: int
-) -> dict[str, Any]:
+) -> dict[int, BlockState]:
     def enough() -> bool:
         record = only_record(folder)
         if record is None:
             return False
         try:
-            return acked_chunks(json.loads(record.read_text())) >= chunks
+            return acked_chunks(read_record(record)[1]) >= chunks
         except ValueError:
             return False
 
@@ -200,7 +199,7 @@ def kill_after_some_chunks(
     process.wait(10)
     record = only_record(folder)
     assert record is not None
-    return dict(json.loads(record.read_text()))
+    return read_record(record)[1]
 
 
 def test_killed_upload_resumes_sending_only_what_was_missing(

@@ -43,7 +43,13 @@ from wcs_ext import (
     WcsIntegrityError,
 )
 from wcs_ext.transfer import TransferProgress
-from wcs_ext.transfer._record import BlockState, ResumeRecord, UploadIdentity, derive_upload_id
+from wcs_ext.transfer._record import (
+    BlockState,
+    ResumeRecord,
+    UploadIdentity,
+    derive_upload_id,
+    read_record,
+)
 
 # 3 blocks of 4 MiB, 1 MiB chunks: 4 + 4 + 2 requests (+ mkfile).
 SIZE = 2 * BLOCK + 2 * MiB
@@ -70,8 +76,8 @@ def test_failed_upload_resumes_sending_only_what_was_not_acknowledged(
     with pytest.raises(WcsBadRequestError):
         wcs.multipart_upload(path, "ref-bucket", "big/resume.bin")
     [record] = records(tmp_path)
-    saved = json.loads(record.read_text())
-    acked = {int(i): b["acked"] for i, b in saved["blocks"].items()}
+    _, saved = read_record(record)
+    acked = {i: b.acked for i, b in saved.items()}
     assert acked == {0: BLOCK}  # block 0 whole, block 1 refused at its first request
     first_run = len(host.requests)
 
@@ -115,14 +121,14 @@ def test_partly_sent_block_continues_at_its_acknowledged_offset(
     with pytest.raises(WcsAuthError):
         make_wcs(concurrency=1).multipart_upload(path, "b", "k")
     [record] = records(tmp_path)
-    saved = json.loads(record.read_text())
-    assert {int(i): b["acked"] for i, b in saved["blocks"].items()} == {0: 2 * MiB}
+    _, saved = read_record(record)
+    assert {i: b.acked for i, b in saved.items()} == {0: 2 * MiB}
     host._respond = UploadHost._respond.__get__(host)  # type: ignore[method-assign]
     before = len(host.requests)
     make_wcs(concurrency=1).multipart_upload(path, "b", "k")
     resumed = [r.url.raw_path.decode() for r in host.requests[before:]]
     # Block 0 goes on at offset 2 MiB on its saved ctx; nothing of it is sent twice.
-    assert resumed[0] == f"/bput/{saved['blocks']['0']['ctx']}/{2 * MiB}"
+    assert resumed[0] == f"/bput/{saved[0].ctx}/{2 * MiB}"
     assert len(chunk_requests_since(host, before)) == sum(CHUNKS_PER_BLOCK.values()) - 2
     assert host.stored["k"] == data
 
@@ -414,3 +420,29 @@ def test_download_with_a_wrong_hash_is_an_integrity_error(tmp_path: Path) -> Non
     with downloader(handler, retries=0) as wcs, pytest.raises(WcsIntegrityError, match="hash"):
         wcs.download(f"{BASE_URL}/b/k", tmp_path / "k.bin")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_record_is_appended_a_line_per_chunk_and_survives_a_torn_tail(tmp_path: Path) -> None:
+    record = ResumeRecord.open(tmp_path, "up1", IDENTITY, now=1e9)
+    for acked in (MiB, 2 * MiB, 3 * MiB):
+        record.acknowledge(0, block(acked))
+    record.acknowledge(1, block(MiB))
+    record.forget(1)
+    lines = record.path.read_bytes().splitlines()
+    assert len(lines) == 1 + 5  # header, 4 acknowledgements, 1 forget: nothing rewritten
+    # A process killed in the middle of a write leaves a torn last line: it is ignored.
+    with record.path.open("ab") as out:
+        out.write(b'{"block": 0, "ctx": "ctx-torn", "ack')
+    record.close()
+    assert ResumeRecord.open(tmp_path, "up1", IDENTITY, now=1e9).blocks() == {0: block(3 * MiB)}
+
+
+def test_reopened_record_starts_compact(tmp_path: Path) -> None:
+    record = ResumeRecord.open(tmp_path, "up1", IDENTITY, now=1e9)
+    for acked in (MiB, 2 * MiB, 3 * MiB):
+        record.acknowledge(0, block(acked))
+    record.close()
+    again = ResumeRecord.open(tmp_path, "up1", IDENTITY, now=1e9)
+    again.acknowledge(1, block(MiB))
+    again.close()
+    assert len(again.path.read_bytes().splitlines()) == 1 + 2  # header, block 0, block 1

@@ -120,7 +120,7 @@ class AsyncTransfer:
         if file.stat().st_size == 0:
             return await self.simple_upload(file, bucket, key, progress=progress)
         for attempt in range(2):
-            upload = prepare_file_upload(
+            with prepare_file_upload(
                 self._settings,
                 path=file,
                 bucket=bucket,
@@ -129,19 +129,19 @@ class AsyncTransfer:
                 calls=self._calls,
                 tokens=self._tokens_for(bucket, key),
                 progress=progress,
-            )
-            states = await self._send_blocks(upload)
-            upload.check_unchanged()
-            ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
-            flow = finish_flow(upload.job, upload.size, ordered)
-            try:
-                result: UploadResult = await drive_async(flow, read=_no_reads, send=self._send)
-            except WcsAPIError as exc:
-                if attempt or not ctx_lost(exc) or upload.job.record is None:
-                    raise
-                upload.job.record.delete()  # the server lost blocks the record had: resend
-                continue
-            return result
+            ) as upload:
+                states = await self._send_blocks(upload)
+                upload.check_unchanged()
+                ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
+                flow = finish_flow(upload.job, upload.size, ordered)
+                try:
+                    result: UploadResult = await drive_async(flow, read=_no_reads, send=self._send)
+                except WcsAPIError as exc:
+                    if attempt or not ctx_lost(exc):
+                        raise
+                    upload.record.delete()  # the server lost blocks the record had: resend
+                    continue
+                return result
         raise AssertionError("unreachable: the second attempt returns or raises")
 
     async def _send_blocks(self, upload: FileUpload) -> dict[int, BlockState]:

@@ -97,11 +97,18 @@ class FileUpload:
     """A multipart upload of a file, ready to run: what is left to send, and its job."""
 
     job: UploadJob
+    record: ResumeRecord
     path: Path
     size: int
     mtime_ns: int
     blocks: list[BlockSpan]
     resumed: dict[int, BlockState]
+
+    def __enter__(self) -> FileUpload:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.record.close()  # kept on disk for a later run unless the upload finished
 
     @property
     def pending(self) -> list[BlockSpan]:
@@ -167,6 +174,7 @@ def prepare_file_upload(
     )
     return FileUpload(
         job=job,
+        record=record,
         path=path,
         size=stat.st_size,
         mtime_ns=stat.st_mtime_ns,

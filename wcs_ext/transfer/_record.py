@@ -1,8 +1,11 @@
 """Resume records: what the server has acknowledged of a multipart upload, on disk.
 
-One JSON file per upload (``<folder>/<upload_id>.json``), rewritten atomically (temp
-file + rename) after every acknowledged chunk, so killing the process at any moment
-leaves the last complete state. It is read with a JSON parser and checked field by
+One file per upload (``<folder>/<upload_id>.json``) in JSON Lines: a header naming the
+upload and the file it belongs to, then one line per acknowledged chunk, appended with
+a single ``write`` the moment the server acknowledged it. Appending keeps each update
+O(1) however large the upload (rewriting the whole record after every chunk would be
+quadratic), and a process killed at any moment leaves every earlier line intact: a torn
+last line is ignored on reading. The record is parsed as JSON and checked field by
 field (the original ``eval``-ed records from a shared folder); it belongs to the file it
 was made for (size, mtime, block size, bucket, key) and is ignored for any other; it is
 deleted only after ``mkfile`` succeeded.
@@ -22,11 +25,11 @@ from typing import Any
 
 import attrs
 
-__all__ = ["BlockState", "ResumeRecord", "UploadIdentity", "derive_upload_id"]
+__all__ = ["BlockState", "ResumeRecord", "UploadIdentity", "derive_upload_id", "read_record"]
 
 log = logging.getLogger("wcs_ext.transfer")
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 CTX_MAX_AGE = 7 * 24 * 3600
 """Blocks acknowledged longer ago are sent again: servers purge un-merged blocks."""
 
@@ -80,8 +83,40 @@ def _block_from_json(data: Any) -> BlockState:
     )
 
 
+def _line(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def read_record(path: str | os.PathLike[str]) -> tuple[UploadIdentity, dict[int, BlockState]]:
+    """The identity and the latest state of each block in a record file.
+
+    Raises ``ValueError`` when the file is not a record of this version; a torn last
+    line (a process killed mid-write) is ignored.
+    """
+    lines = Path(path).read_bytes().split(b"\n")
+    complete, last = lines[:-1], lines[-1]
+    if last.strip():
+        log.info("ignoring the torn last line of %s", path)
+    if not complete:
+        raise ValueError("empty record")
+    header = json.loads(complete[0])
+    if not isinstance(header, dict) or header.get("version") != RECORD_VERSION:
+        raise ValueError("not a resume record of this version")
+    identity = UploadIdentity(**header["identity"])
+    blocks: dict[int, BlockState] = {}
+    for raw in complete[1:]:
+        entry = json.loads(raw)
+        if not isinstance(entry, dict) or not isinstance(entry.get("block"), int):
+            raise ValueError("bad record line")
+        if entry.get("forget"):
+            blocks.pop(entry["block"], None)
+        else:
+            blocks[entry["block"]] = _block_from_json(entry)
+    return identity, blocks
+
+
 class ResumeRecord:
-    """The acknowledged blocks of one upload; thread-safe; saved on every change."""
+    """The acknowledged chunks of one upload; thread-safe; every change is on disk."""
 
     def __init__(self, path: Path, upload_id: str, identity: UploadIdentity) -> None:
         self.path = path
@@ -89,6 +124,7 @@ class ResumeRecord:
         self.identity = identity
         self._blocks: dict[int, BlockState] = {}
         self._lock = threading.Lock()
+        self._fd: int | None = None
 
     @classmethod
     def open(
@@ -111,21 +147,14 @@ class ResumeRecord:
 
     def _load(self, max_age: float, now: float) -> None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            identity, blocks = read_record(self.path)
         except FileNotFoundError:
             return
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("ignoring unreadable resume record %s: %s", self.path, exc)
             return
-        try:
-            if data.get("version") != RECORD_VERSION:
-                raise ValueError("unknown version")
-            if UploadIdentity(**data["identity"]) != self.identity:
-                log.info("resume record %s is for another file: starting over", self.path)
-                return
-            blocks = {int(i): _block_from_json(b) for i, b in data["blocks"].items()}
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            log.warning("ignoring malformed resume record %s: %s", self.path, exc)
+        if identity != self.identity:
+            log.info("resume record %s is for another file: starting over", self.path)
             return
         self._blocks = {i: b for i, b in blocks.items() if now - b.updated <= max_age}
 
@@ -134,35 +163,53 @@ class ResumeRecord:
             return dict(self._blocks)
 
     def acknowledge(self, index: int, state: BlockState) -> None:
+        entry = {"block": index, **attrs.asdict(state, value_serializer=_jsonable)}
         with self._lock:
+            self._append(_line(entry))
             self._blocks[index] = state
-            self._save()
 
     def forget(self, index: int) -> None:
         with self._lock:
-            if self._blocks.pop(index, None) is not None:
-                self._save()
+            if index in self._blocks:
+                self._append(_line({"block": index, "forget": True}))
+                del self._blocks[index]
+
+    def _append(self, line: bytes) -> None:
+        if self._fd is None:
+            self._fd = self._start()  # the file starts with what is known so far
+        os.write(self._fd, line)  # one write per line: all of it, or a torn tail
+
+    def _start(self) -> int:
+        """Write the header and what is already known to a fresh file (atomically, 0600),
+        then keep it open for appending."""
+        header = _line(
+            {
+                "version": RECORD_VERSION,
+                "upload_id": self.upload_id,
+                "identity": attrs.asdict(self.identity),
+            }
+        )
+        lines = [header] + [
+            _line({"block": i, **attrs.asdict(b, value_serializer=_jsonable)})
+            for i, b in sorted(self._blocks.items())
+        ]
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(b"".join(lines))
+        os.replace(tmp, self.path)
+        return os.open(self.path, os.O_WRONLY | os.O_APPEND)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
     def delete(self) -> None:
+        self.close()
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-
-    def _save(self) -> None:
-        document = {
-            "version": RECORD_VERSION,
-            "upload_id": self.upload_id,
-            "identity": attrs.asdict(self.identity),
-            "blocks": {
-                str(i): attrs.asdict(b, value_serializer=_jsonable)
-                for i, b in sorted(self._blocks.items())
-            },
-        }
-        tmp = self.path.with_name(f".{self.path.name}.{threading.get_ident()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle)
-        # The rename is atomic: a killed process leaves the old record or the new one.
-        os.replace(tmp, self.path)
 
 
 def _jsonable(_inst: Any, _field: Any, value: Any) -> Any:

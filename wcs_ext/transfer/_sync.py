@@ -102,7 +102,7 @@ class SyncTransfer:
         if file.stat().st_size == 0:
             return self.simple_upload(file, bucket, key, progress=progress)
         for attempt in range(2):
-            upload = prepare_file_upload(
+            with prepare_file_upload(
                 self._settings,
                 path=file,
                 bucket=bucket,
@@ -111,21 +111,21 @@ class SyncTransfer:
                 calls=self._calls,
                 tokens=self._tokens_for(bucket, key),
                 progress=progress,
-            )
-            states = self._send_blocks(upload)
-            upload.check_unchanged()
-            ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
-            flow = finish_flow(upload.job, upload.size, ordered)
-            try:
-                result: UploadResult = drive(flow, read=_no_reads, send=self._send)
-            except WcsAPIError as exc:
-                if attempt or not ctx_lost(exc) or upload.job.record is None:
-                    raise
-                # mkfile: the server no longer holds blocks the record says it has
-                # (they expired): forget the record and send everything once more.
-                upload.job.record.delete()
-                continue
-            return result
+            ) as upload:
+                states = self._send_blocks(upload)
+                upload.check_unchanged()
+                ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
+                flow = finish_flow(upload.job, upload.size, ordered)
+                try:
+                    result: UploadResult = drive(flow, read=_no_reads, send=self._send)
+                except WcsAPIError as exc:
+                    if attempt or not ctx_lost(exc):
+                        raise
+                    # mkfile: the server no longer holds blocks the record says it has
+                    # (they expired): forget the record and send everything once more.
+                    upload.record.delete()
+                    continue
+                return result
         raise AssertionError("unreachable: the second attempt returns or raises")
 
     def _send_blocks(self, upload: FileUpload) -> dict[int, BlockState]:

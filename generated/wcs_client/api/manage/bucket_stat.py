@@ -6,7 +6,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.bucket_stat_is_list_details import BucketStatIsListDetails
 from ...models.bucket_stat_result import BucketStatResult
 from ...models.error_body import ErrorBody
-from ...types import UNSET, Response, Unset, encode_query
+from ...types import UNSET, Response, Unset, encode_query, release
 
 
 def _get_kwargs(
@@ -118,7 +118,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 def sync(
@@ -201,7 +201,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 async def asyncio(

@@ -6,7 +6,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.fmgr_request import FmgrRequest
 from ...models.persistent_id_result import PersistentIdResult
-from ...types import Response, encode_form
+from ...types import Response, encode_form, release
 
 
 def _get_kwargs(
@@ -93,7 +93,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 def sync(
@@ -148,7 +148,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 async def asyncio(

@@ -5,7 +5,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.fmgr_status import FmgrStatus
-from ...types import Response, encode_query
+from ...types import Response, encode_query, release
 
 
 def _get_kwargs(
@@ -92,7 +92,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 def sync(
@@ -143,7 +143,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 async def asyncio(

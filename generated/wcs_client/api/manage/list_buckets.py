@@ -5,7 +5,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.bucket_list import BucketList
 from ...models.error_body import ErrorBody
-from ...types import Response
+from ...types import Response, release
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -74,7 +74,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 def sync(
@@ -114,7 +114,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 async def asyncio(

@@ -6,7 +6,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.list_objects_mode import ListObjectsMode
 from ...models.object_list import ObjectList
-from ...types import UNSET, Response, Unset, encode_query
+from ...types import UNSET, Response, Unset, encode_query, release
 
 
 def _get_kwargs(
@@ -129,7 +129,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 def sync(
@@ -230,7 +230,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 async def asyncio(

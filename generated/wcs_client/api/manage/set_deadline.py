@@ -6,7 +6,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.code_message import CodeMessage
 from ...models.error_body import ErrorBody
 from ...models.set_deadline_form import SetDeadlineForm
-from ...types import Response, encode_form
+from ...types import Response, encode_form, release
 
 
 def _get_kwargs(
@@ -91,7 +91,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 def sync(
@@ -142,7 +142,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 async def asyncio(

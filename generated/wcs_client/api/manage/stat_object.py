@@ -6,7 +6,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.object_stat import ObjectStat
-from ...types import Response
+from ...types import Response, release
 
 
 def _get_kwargs(
@@ -88,7 +88,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 def sync(
@@ -145,7 +145,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 async def asyncio(

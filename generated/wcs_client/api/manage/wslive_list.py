@@ -5,7 +5,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.wslive_list import WsliveList
-from ...types import UNSET, Response, Unset, encode_query
+from ...types import UNSET, Response, Unset, encode_query, release
 
 
 def _get_kwargs(
@@ -118,7 +118,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 def sync(
@@ -203,7 +203,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 async def asyncio(

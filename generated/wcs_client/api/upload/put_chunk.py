@@ -6,7 +6,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.block_result import BlockResult
 from ...models.error_body import ErrorBody
-from ...types import UNSET, File, Response, Unset
+from ...types import UNSET, File, Response, Unset, release
 
 
 def _get_kwargs(
@@ -126,7 +126,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 def sync(
@@ -215,7 +215,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 async def asyncio(

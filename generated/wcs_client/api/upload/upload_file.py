@@ -6,7 +6,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.upload_file_form import UploadFileForm
 from ...models.upload_result import UploadResult
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, release
 
 
 def _get_kwargs(
@@ -106,7 +106,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 def sync(
@@ -175,7 +175,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=release(response))
 
 
 async def asyncio(
