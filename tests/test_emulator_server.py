@@ -179,7 +179,8 @@ def test_rejected_uploads_store_nothing(
     before = stored_files(emulator)
     response = form_upload(emulator, make_token(), b"0123456789", fields=fields)
     assert_error(response, status, str(status), text)
-    assert stored_files(emulator) == before
+    # Nothing new (the expiry sweeper may remove files of other tests meanwhile).
+    assert stored_files(emulator) <= before
     assert keys_under(emulator, "auth/") == []
     assert list((emulator.data_dir / "tmp").iterdir()) == []
 

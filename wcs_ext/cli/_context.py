@@ -6,14 +6,16 @@ import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
 
-from ..client import Wcs
 from ..config import ConfigSources, WcsConfig
 from ..errors import WcsInputError
+
+if TYPE_CHECKING:
+    from ..client import Wcs
 
 __all__ = ["CliState", "Interrupted", "as_json", "emit_json", "existing_files", "pass_state"]
 
@@ -55,6 +57,9 @@ class CliState:
     def client(self) -> Wcs:
         """One client per command; closed when the command ends."""
         if self._client is None:
+            # Imported here: commands that never talk to WCS (etag, --help) skip httpx.
+            from ..client import Wcs  # noqa: PLC0415
+
             self._client = Wcs(self.config())
             click.get_current_context().call_on_close(self._client.close)
         return self._client

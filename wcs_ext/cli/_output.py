@@ -9,8 +9,7 @@ from datetime import datetime
 
 import click
 
-from ..transfer import TransferProgress
-from ..transfer.progress import ProgressCallback
+from ..transfer.progress import ProgressCallback, TransferProgress
 
 __all__ = ["human_size", "local_time", "print_table", "transfer_bar"]
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from .._policy import policy_from_config
-from ..auth import Credentials, management_token, upload_token
 from ..errors import WcsInputError
 from ._context import CliState, emit_json, pass_state
+
+if TYPE_CHECKING:
+    from ..auth import Credentials
 
 __all__ = ["token_group"]
 
 
 def _credentials(state: CliState) -> Credentials:
+    from ..auth import Credentials  # noqa: PLC0415  (keeps httpx out of `wcs-ext etag`)
+
     config = state.config()
     config.require("access_key", "secret_key")
     return Credentials(access_key=config.access_key, secret_key=config.secret_key)
@@ -53,6 +58,9 @@ def token_upload(state: CliState, scope: str, lifetime: int | None, overwrite: s
       $ wcs-ext token upload --scope photos:2026/cat.jpg --lifetime 600
       AK:ZTBi...==:eyJzY29wZSI6...
     """
+    from .._policy import policy_from_config  # noqa: PLC0415
+    from ..auth import upload_token  # noqa: PLC0415
+
     bucket, sep, key = scope.partition(":")
     if not bucket:
         raise WcsInputError(f"--scope needs a bucket name, got {scope!r}")
@@ -87,6 +95,8 @@ def token_manage(state: CliState, target: str, body: str) -> None:
       $ wcs-ext token manage /setdeadline --body 'bucket=YjE=&key=azE=&deadline=3'
       $ curl -H "Authorization: $(wcs-ext token manage /bucket/list)" "$WCS_MGR_URL/bucket/list"
     """
+    from ..auth import management_token  # noqa: PLC0415
+
     if not target.startswith("/"):
         raise WcsInputError(f"PATH must start with '/', got {target!r}")
     token = management_token(_credentials(state), target, body)

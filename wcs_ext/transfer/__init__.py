@@ -1,11 +1,34 @@
-"""Moving bytes: simple, multipart (mkblk/bput/mkfile) and stream uploads, and downloads."""
+"""Moving bytes: simple, multipart (mkblk/bput/mkfile) and stream uploads, and downloads.
 
-from ._blocks import BlockSpan, new_upload_batch, plan_blocks, plan_chunks
-from ._common import TransferSettings
-from ._download import DownloadResult
-from ._flow import TokenSource
-from ._sync import SyncTransfer
-from .progress import ProgressCallback, TransferProgress
+Names load on first use, so ``transfer.progress`` stays cheap to import (the CLI's
+progress bar needs it without the HTTP stack).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._blocks import BlockSpan, new_upload_batch, plan_blocks, plan_chunks
+    from ._common import TransferSettings
+    from ._download import DownloadResult
+    from ._flow import TokenSource
+    from ._sync import SyncTransfer
+    from .progress import ProgressCallback, TransferProgress
+
+_LAZY: dict[str, str] = {
+    "BlockSpan": "._blocks",
+    "new_upload_batch": "._blocks",
+    "plan_blocks": "._blocks",
+    "plan_chunks": "._blocks",
+    "TransferSettings": "._common",
+    "DownloadResult": "._download",
+    "TokenSource": "._flow",
+    "SyncTransfer": "._sync",
+    "ProgressCallback": ".progress",
+    "TransferProgress": ".progress",
+}
 
 __all__ = [
     "BlockSpan",
@@ -19,3 +42,12 @@ __all__ = [
     "plan_blocks",
     "plan_chunks",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wcs_ext.transfer' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
