@@ -167,10 +167,13 @@ def test_bad_config_file_names_key_and_file(files: Path) -> None:
 
 
 def test_help_teaches_with_examples(files: Path) -> None:
-    for args in (["--help"], ["etag", "--help"], ["token", "manage", "--help"]):
-        result = wcs_ext(*args, cwd=files)
-        assert result.returncode == 0
-        assert "Example" in result.stdout
+    from wcs_ext.cli import cli
+
+    commands = [[name] for name in cli.commands] + [["token", "upload"], ["token", "manage"]]
+    for args in ([], *commands):
+        result = wcs_ext(*args, "--help", cwd=files)
+        assert result.returncode == 0, args
+        assert "Example" in result.stdout, f"no example in: wcs-ext {' '.join(args)} --help"
 
 
 def test_debug_shows_the_traceback(files: Path) -> None:

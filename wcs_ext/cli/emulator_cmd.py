@@ -99,6 +99,12 @@ def emulator_command(
     download_url (objects at {download_url}/{bucket}/{key}), access_key, data, pid.
     Without keys it uses fixed demo keys, fit only for local tests. Ctrl-C or
     SIGTERM stops it.
+
+    \b
+    Examples:
+      $ wcs-ext emulator --bucket photos --data ./wcs-data
+      $ WCS_SECRET_KEY=dev-secret wcs-ext emulator --ak dev-key --port 8080
+      $ wcs-ext emulator --fault-rate 0.2 --fault-seed 7    # a flaky network, for tests
     """
     try:
         # Imported here: the client and the rest of the CLI must work without the extra.

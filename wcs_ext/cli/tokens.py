@@ -25,7 +25,13 @@ def _credentials(state: CliState) -> Credentials:
 
 @click.group("token")
 def token_group() -> None:
-    """Print upload or management tokens made from your keys (for curl, other tools)."""
+    """Print upload or management tokens made from your keys (for curl, other tools).
+
+    \b
+    Examples:
+      $ wcs-ext token upload --scope photos:2026/cat.jpg
+      $ wcs-ext token manage /bucket/list
+    """
 
 
 @token_group.command("upload")
