@@ -7,7 +7,6 @@ on the disk; blocks are bounded by a semaphore as the threads are by their pool.
 from __future__ import annotations
 
 import asyncio
-import io
 import os
 from collections.abc import AsyncIterable, Awaitable, Callable
 from typing import Any
@@ -16,17 +15,15 @@ import httpx
 
 from .._base_client import Operation
 from .._upload_ops import UploadCalls
-from ..checksum import EtagHasher
-from ..errors import WcsAPIError, WcsInputError
+from ..errors import WcsAPIError
 from ..models import UploadResult
-from ._blocks import BlockSpan, new_upload_batch
+from ._blocks import BlockSpan
 from ._common import (
     FileUpload,
+    TransferBase,
     TransferSettings,
     download_transport_error,
     local_file,
-    prepare_file_upload,
-    verify_hash,
 )
 from ._download import DownloadResult, PartialDownload
 from ._engine import drive_async, run_blocks_async
@@ -69,7 +66,9 @@ class _AsyncBlocks:
         return data
 
 
-class AsyncTransfer:
+class AsyncTransfer(TransferBase[httpx.AsyncClient]):
+    """Runs transfer flows: ``send`` performs one request with its retry policy."""
+
     def __init__(
         self,
         *,
@@ -79,11 +78,8 @@ class AsyncTransfer:
         tokens_for: Callable[[str, str], TokenSource],
         http: Callable[[], httpx.AsyncClient],
     ) -> None:
-        self._settings = settings
+        super().__init__(settings=settings, calls=calls, tokens_for=tokens_for, http=http)
         self._send = send
-        self._calls = calls
-        self._tokens_for = tokens_for
-        self._http = http
 
     async def _run(self, op: Operation[Any]) -> Any:
         return await self._send(SendStep(op, self._settings.retries.mkfile))
@@ -99,13 +95,8 @@ class AsyncTransfer:
         file = local_file(path)
         size = file.stat().st_size
         with EtagFile(os.fspath(file), progress=ProgressTracker(progress, size)) as stream:
-            token = self._tokens_for(bucket, key).token()
-            result: UploadResult = await self._run(
-                self._calls.form_upload(token, bucket, key, stream, size)
-            )
-            if stream.hasher.bytes_hashed != size:
-                raise WcsInputError(f"{file} changed while it was being uploaded")
-            return verify_hash(result, stream.hasher.etag())
+            result = await self._run(self._form_upload_op(stream, bucket, key, size))
+            return self._form_upload_done(file, stream, size, result)
 
     async def multipart_upload(
         self,
@@ -120,16 +111,7 @@ class AsyncTransfer:
         if file.stat().st_size == 0:
             return await self.simple_upload(file, bucket, key, progress=progress)
         for attempt in range(2):
-            with prepare_file_upload(
-                self._settings,
-                path=file,
-                bucket=bucket,
-                key=key,
-                upload_id=upload_id,
-                calls=self._calls,
-                tokens=self._tokens_for(bucket, key),
-                progress=progress,
-            ) as upload:
+            with self._prepare(file, bucket, key, upload_id, progress) as upload:
                 states = await self._send_blocks(upload)
                 upload.check_unchanged()
                 ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
@@ -173,16 +155,7 @@ class AsyncTransfer:
         data = await reader.read(block_size)
         if len(data) < block_size:
             return await self._small_stream(data, bucket, key, progress)
-        job = UploadJob(
-            bucket=bucket,
-            key=key,
-            calls=self._calls,
-            tokens=self._tokens_for(bucket, key),
-            batch=new_upload_batch(),
-            chunk_size=self._settings.chunk_size,
-            retries=self._settings.retries,
-            progress=ProgressTracker(progress, None),
-        )
+        job = self._stream_job(bucket, key, progress)
         slots = asyncio.Semaphore(self._settings.concurrency)
         total = 0
         try:
@@ -219,13 +192,8 @@ class AsyncTransfer:
     async def _small_stream(
         self, data: bytes, bucket: str, key: str, progress: ProgressCallback | None
     ) -> UploadResult:
-        token = self._tokens_for(bucket, key).token()
-        op = self._calls.form_upload(token, bucket, key, io.BytesIO(data), len(data))
-        result: UploadResult = await self._run(op)
-        ProgressTracker(progress, len(data)).add(len(data))
-        hasher = EtagHasher()
-        hasher.update(data)
-        return verify_hash(result, hasher.etag())
+        result = await self._run(self._small_stream_op(data, bucket, key))
+        return self._small_stream_done(data, result, progress)
 
     async def download(
         self,

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import attrs
 import httpx
 
+from .._base_client import Operation
 from .._retry import RetryPolicy
 from .._upload_ops import UploadCalls
+from ..checksum import EtagHasher
 from ..config import WcsConfig
 from ..errors import WcsInputError, WcsIntegrityError, WcsTimeoutError, WcsTransportError
 from ..models import UploadResult
-from ._blocks import BlockSpan, plan_blocks
+from ._blocks import BlockSpan, new_upload_batch, plan_blocks
 from ._flow import StepRetries, TokenSource, UploadJob
+from ._readers import EtagFile
 from ._record import BlockState, ResumeRecord, UploadIdentity, derive_upload_id
 from .progress import ProgressCallback, ProgressTracker
 
+H = TypeVar("H")
+
 __all__ = [
     "FileUpload",
+    "TransferBase",
     "TransferSettings",
     "download_transport_error",
     "local_file",
@@ -181,3 +190,80 @@ def prepare_file_upload(
         blocks=blocks,
         resumed=resumed,
     )
+
+
+class TransferBase(Generic[H]):
+    """What the sync and async transfer twins share; they add only the I/O."""
+
+    def __init__(
+        self,
+        *,
+        settings: TransferSettings,
+        calls: UploadCalls,
+        tokens_for: Callable[[str, str], TokenSource],
+        http: Callable[[], H],
+    ) -> None:
+        self._settings = settings
+        self._calls = calls
+        self._tokens_for = tokens_for
+        self._http = http
+
+    def _prepare(
+        self,
+        file: Path,
+        bucket: str,
+        key: str,
+        upload_id: str | None,
+        progress: ProgressCallback | None,
+    ) -> FileUpload:
+        return prepare_file_upload(
+            self._settings,
+            path=file,
+            bucket=bucket,
+            key=key,
+            upload_id=upload_id,
+            calls=self._calls,
+            tokens=self._tokens_for(bucket, key),
+            progress=progress,
+        )
+
+    def _stream_job(self, bucket: str, key: str, progress: ProgressCallback | None) -> UploadJob:
+        """A job for an upload of unknown size: no resume record (a stream can't be re-read)."""
+        return UploadJob(
+            bucket=bucket,
+            key=key,
+            calls=self._calls,
+            tokens=self._tokens_for(bucket, key),
+            batch=new_upload_batch(),
+            chunk_size=self._settings.chunk_size,
+            retries=self._settings.retries,
+            progress=ProgressTracker(progress, None),
+        )
+
+    def _small_stream_op(self, data: bytes, bucket: str, key: str) -> Operation[UploadResult]:
+        token = self._tokens_for(bucket, key).token()
+        return self._calls.form_upload(token, bucket, key, io.BytesIO(data), len(data))
+
+    @staticmethod
+    def _small_stream_done(
+        data: bytes, result: UploadResult, progress: ProgressCallback | None
+    ) -> UploadResult:
+        ProgressTracker(progress, len(data)).add(len(data))
+        hasher = EtagHasher()
+        hasher.update(data)
+        return verify_hash(result, hasher.etag())
+
+    def _form_upload_op(
+        self, stream: EtagFile, bucket: str, key: str, size: int
+    ) -> Operation[UploadResult]:
+        return self._calls.form_upload(
+            self._tokens_for(bucket, key).token(), bucket, key, stream, size
+        )
+
+    @staticmethod
+    def _form_upload_done(
+        file: Path, stream: EtagFile, size: int, result: UploadResult
+    ) -> UploadResult:
+        if stream.hasher.bytes_hashed != size:
+            raise WcsInputError(f"{file} changed while it was being uploaded")
+        return verify_hash(result, stream.hasher.etag())

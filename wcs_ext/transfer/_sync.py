@@ -7,7 +7,6 @@ record; the final hash is checked against the etag computed while reading.
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable
 from typing import Any
@@ -16,21 +15,18 @@ import httpx
 
 from .._base_client import Operation
 from .._upload_ops import UploadCalls
-from ..checksum import EtagHasher
-from ..errors import WcsAPIError, WcsInputError
+from ..errors import WcsAPIError
 from ..models import UploadResult
-from ._blocks import new_upload_batch
 from ._common import (
     FileUpload,
+    TransferBase,
     TransferSettings,
     download_transport_error,
     local_file,
-    prepare_file_upload,
-    verify_hash,
 )
 from ._download import DownloadResult, PartialDownload
 from ._engine import drive, run_blocks, run_stream_blocks
-from ._flow import SendStep, TokenSource, UploadJob, ctx_lost, finish_flow
+from ._flow import SendStep, TokenSource, ctx_lost, finish_flow
 from ._readers import EtagFile, Readable, read_exactly
 from ._record import BlockState
 from .progress import ProgressCallback, ProgressTracker
@@ -44,7 +40,7 @@ def _no_reads(offset: int, size: int) -> bytes:
     raise AssertionError("finishing an upload reads nothing")
 
 
-class SyncTransfer:
+class SyncTransfer(TransferBase[httpx.Client]):
     """Runs transfer flows: ``send`` performs one request with its retry policy."""
 
     def __init__(
@@ -56,11 +52,8 @@ class SyncTransfer:
         tokens_for: Callable[[str, str], TokenSource],
         http: Callable[[], httpx.Client],
     ) -> None:
-        self._settings = settings
+        super().__init__(settings=settings, calls=calls, tokens_for=tokens_for, http=http)
         self._send = send
-        self._calls = calls
-        self._tokens_for = tokens_for
-        self._http = http
 
     def _run(self, op: Operation[Any]) -> Any:
         return self._send(SendStep(op, self._settings.retries.mkfile))
@@ -80,13 +73,8 @@ class SyncTransfer:
         size = file.stat().st_size
         tracker = ProgressTracker(progress, size)
         with EtagFile(os.fspath(file), progress=tracker) as stream:
-            token = self._tokens_for(bucket, key).token()
-            result: UploadResult = self._run(
-                self._calls.form_upload(token, bucket, key, stream, size)
-            )
-            if stream.hasher.bytes_hashed != size:
-                raise WcsInputError(f"{file} changed while it was being uploaded")
-            return verify_hash(result, stream.hasher.etag())
+            result = self._run(self._form_upload_op(stream, bucket, key, size))
+            return self._form_upload_done(file, stream, size, result)
 
     def multipart_upload(
         self,
@@ -102,16 +90,7 @@ class SyncTransfer:
         if file.stat().st_size == 0:
             return self.simple_upload(file, bucket, key, progress=progress)
         for attempt in range(2):
-            with prepare_file_upload(
-                self._settings,
-                path=file,
-                bucket=bucket,
-                key=key,
-                upload_id=upload_id,
-                calls=self._calls,
-                tokens=self._tokens_for(bucket, key),
-                progress=progress,
-            ) as upload:
+            with self._prepare(file, bucket, key, upload_id, progress) as upload:
                 states = self._send_blocks(upload)
                 upload.check_unchanged()
                 ordered = [states.get(b.index) or upload.resumed[b.index] for b in upload.blocks]
@@ -160,17 +139,7 @@ class SyncTransfer:
         first = read_exactly(stream, block_size)
         if len(first) < block_size:
             return self._small_stream(first, bucket, key, progress)
-        tokens = self._tokens_for(bucket, key)
-        job = UploadJob(
-            bucket=bucket,
-            key=key,
-            calls=self._calls,
-            tokens=tokens,
-            batch=new_upload_batch(),
-            chunk_size=self._settings.chunk_size,
-            retries=self._settings.retries,
-            progress=ProgressTracker(progress, None),
-        )
+        job = self._stream_job(bucket, key, progress)
         total, states = run_stream_blocks(
             job,
             stream,
@@ -188,13 +157,8 @@ class SyncTransfer:
     def _small_stream(
         self, data: bytes, bucket: str, key: str, progress: ProgressCallback | None
     ) -> UploadResult:
-        token = self._tokens_for(bucket, key).token()
-        op = self._calls.form_upload(token, bucket, key, io.BytesIO(data), len(data))
-        result: UploadResult = self._run(op)
-        ProgressTracker(progress, len(data)).add(len(data))
-        hasher = EtagHasher()
-        hasher.update(data)
-        return verify_hash(result, hasher.etag())
+        result = self._run(self._small_stream_op(data, bucket, key))
+        return self._small_stream_done(data, result, progress)
 
     # -- downloads -----------------------------------------------------------------------
 
