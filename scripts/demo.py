@@ -81,11 +81,11 @@ def main() -> int:
 
 def demo(work: Path, ready: dict[str, str]) -> None:
     config = work / "demo.wcscfg"
+    config.touch(mode=0o600)  # it holds a secret key: readable by the owner only
     config.write_text(
         f"[default]\naccess_key = {ACCESS_KEY}\nsecret_key = {SECRET_KEY}\n"
         f"put_url = {ready['put_url']}\nmgr_url = {ready['mgr_url']}\n"
     )
-    config.chmod(0o600)
     print(f"a config file for it, in the original wcscmd's format: {config.name}")
     cli = ("wcs-ext", "-c", config.name)
 

@@ -162,6 +162,7 @@ class Cli:
 
     def write_config(self, name: str, **settings: object) -> Path:
         path = self.workdir / name
+        path.touch(mode=0o600)  # it holds a (test) secret key: readable by the owner only
         path.write_text(config_text(self.emulator, **settings))
         return path
 
@@ -221,5 +222,6 @@ def cli(emulator: EmulatorProcess, tmp_path: Path) -> Cli:
     workdir.mkdir()
     config = workdir / "wcscfg"
     records = tmp_path / "records"
+    config.touch(mode=0o600)
     config.write_text(config_text(emulator, tmp_record_folder=records))
     return Cli(workdir=workdir, config=config, emulator=emulator)

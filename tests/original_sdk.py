@@ -224,6 +224,7 @@ def write_wcscfg(path: Path, settings: Mapping[str, object]) -> Path:
         if len(str(settings.get(name, ""))) < 2:
             raise ValueError(f"{name} must have at least 2 characters for the original SDK")
     lines = ["[default]", *(f"{key} = {value}" for key, value in settings.items())]
+    path.touch(mode=0o600)  # it holds a (test) secret key: readable by the owner only
     path.write_text("\n".join(lines) + "\n")
     return path
 
