@@ -82,7 +82,7 @@ class AsyncTransfer(TransferBase[httpx.AsyncClient]):
         self._send = send
 
     async def _run(self, op: Operation[Any]) -> Any:
-        return await self._send(SendStep(op, self._settings.retries.mkfile))
+        return await self._send(SendStep(op, self._settings.retries.form))
 
     async def simple_upload(
         self,

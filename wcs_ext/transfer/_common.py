@@ -70,6 +70,7 @@ class TransferSettings:
                 mkblk=attempts(config.mkblk_retries),
                 bput=attempts(config.bput_retries),
                 mkfile=attempts(config.mkfile_retries),
+                form=attempts(config.connection_retries),
             ),
             download_retries=config.connection_retries,
             traffic_limit=config.traffic_limit,

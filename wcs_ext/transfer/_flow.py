@@ -67,11 +67,13 @@ Flow = Generator["ReadStep | SendStep[Any]", Any, T]
 
 @attrs.frozen(kw_only=True)
 class StepRetries:
-    """Attempts per request kind, from ``mkblk_retries``, ``bput_retries``, ``mkfile_retries``."""
+    """Attempts per request kind: ``mkblk_retries``, ``bput_retries``, ``mkfile_retries``,
+    and ``connection_retries`` for a whole-file form upload."""
 
     mkblk: RetryPolicy
     bput: RetryPolicy
     mkfile: RetryPolicy
+    form: RetryPolicy
 
 
 class TokenSource:

@@ -56,7 +56,7 @@ class SyncTransfer(TransferBase[httpx.Client]):
         self._send = send
 
     def _run(self, op: Operation[Any]) -> Any:
-        return self._send(SendStep(op, self._settings.retries.mkfile))
+        return self._send(SendStep(op, self._settings.retries.form))
 
     # -- uploads -------------------------------------------------------------------------
 
