@@ -90,10 +90,22 @@ def _drive_block(
         raise
 
 
-def _first_error(futures: Sequence[Future[Any]]) -> BaseException | None:
+def _stop_unless_all_done(futures: Sequence[Future[Any]], cancel: threading.Event) -> None:
+    """After a failure or an interrupt: the running blocks stop at their next step, the
+    queued ones never start."""
+    if not all(f.done() and f.exception() is None for f in futures):
+        cancel.set()
+        for future in futures:
+            future.cancel()
+
+
+def _raise_first_error(futures: Sequence[Future[Any]]) -> None:
+    """The first real failure (not the Cancelled it caused in the other blocks)."""
     errors = [f.exception() for f in futures if f.done() and not f.cancelled()]
     real = [e for e in errors if e is not None and not isinstance(e, Cancelled)]
-    return real[0] if real else next((e for e in errors if e is not None), None)
+    error = real[0] if real else next((e for e in errors if e is not None), None)
+    if error is not None:
+        raise error
 
 
 def run_blocks(
@@ -121,13 +133,8 @@ def run_blocks(
         try:
             wait(futures, return_when=FIRST_EXCEPTION)
         finally:
-            if not all(f.done() and f.exception() is None for f in futures):
-                cancel.set()
-                for future in futures:
-                    future.cancel()
-    error = _first_error(futures)
-    if error is not None:
-        raise error
+            _stop_unless_all_done(futures, cancel)
+    _raise_first_error(futures)
     return {block.index: future.result() for block, future in zip(blocks, futures, strict=True)}
 
 
@@ -161,13 +168,8 @@ def run_stream_blocks(
                 data = read_exactly(stream, block_size)  # read on while the workers send
             wait(futures, return_when=FIRST_EXCEPTION)
         finally:
-            if not all(f.done() and f.exception() is None for f in futures):
-                cancel.set()
-                for future in futures:
-                    future.cancel()
-    error = _first_error(futures)
-    if error is not None:
-        raise error
+            _stop_unless_all_done(futures, cancel)
+    _raise_first_error(futures)
     return total, [future.result() for future in futures]
 
 
