@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import mimetypes
 from collections.abc import Sequence
 from typing import Any, BinaryIO
@@ -74,14 +73,13 @@ def _upload_result(what: str, bucket: str, key: str, size: int | None) -> Any:
         stored = parsed_or_raise(response, what, RawUploadResult)
         if isinstance(stored.key, str) and stored.key != key:
             raise protocol_error(response, what, f"the server stored key {stored.key!r}")
-        body = json.loads(response.content)
         return UploadResult(
             bucket=bucket,
             key=key,
             hash=stored.hash_ if isinstance(stored.hash_, str) else None,
             size=size,
             request_id=request_id,
-            body=body,
+            body=stored.to_dict(),
         )
 
     return parse

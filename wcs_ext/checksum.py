@@ -23,7 +23,7 @@ import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from io import FileIO
-from typing import TYPE_CHECKING, Final, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Final, Protocol, TypeAlias, runtime_checkable
 
 from fastcrc import crc32 as _crc32
 from fastcrc import crc64 as _crc64
@@ -56,6 +56,7 @@ _SHA1_SIZE: Final = 20
 _READ_SIZE: Final = 1024 * 1024
 
 
+@runtime_checkable
 class Readable(Protocol):
     """Anything with ``read(n)``: files, sockets' makefile(), pipes, HTTP bodies."""
 

@@ -13,7 +13,7 @@ import click
 from ..errors import WcsInputError
 from ..models import UploadResult
 from ..transfer.progress import ProgressCallback
-from ._context import CliState, Interrupted, as_json, emit_json, pass_state
+from ._context import CliState, Interrupted, as_json, emit_json, existing_files, pass_state
 from ._output import human_size, transfer_bar
 from ._urls import parse_target
 
@@ -45,15 +45,6 @@ def _target(target: str, local: str) -> tuple[str, str]:
     return bucket, key
 
 
-def _local(path: str) -> Path:
-    file = Path(path)
-    if not file.exists():
-        raise WcsInputError(f"no such file: {file}")
-    if not file.is_file():
-        raise WcsInputError(f"not a regular file: {file}")
-    return file
-
-
 def _report(state: CliState, source: str, result: UploadResult) -> None:
     if state.json_output:
         emit_json(as_json(result) | {"source": source})
@@ -68,7 +59,7 @@ def _upload(
     if local == "-":
         with transfer_bar(key, None, enabled=state.show_progress) as progress:
             return state.client().stream_upload(sys.stdin.buffer, bucket, key, progress=progress)
-    file = _local(local)
+    [file] = existing_files((local,))
     with transfer_bar(file.name, file.stat().st_size, enabled=state.show_progress) as progress:
         return run(file, bucket, key, progress=progress)
 

@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._blocks import BlockSpan, new_upload_batch, plan_blocks, plan_chunks
+    from ._blocks import BlockSpan, new_upload_batch, plan_blocks
     from ._common import TransferSettings
     from ._download import DownloadResult
     from ._flow import TokenSource
@@ -21,7 +21,6 @@ _LAZY: dict[str, str] = {
     "BlockSpan": "._blocks",
     "new_upload_batch": "._blocks",
     "plan_blocks": "._blocks",
-    "plan_chunks": "._blocks",
     "TransferSettings": "._common",
     "DownloadResult": "._download",
     "TokenSource": "._flow",
@@ -40,7 +39,6 @@ __all__ = [
     "TransferSettings",
     "new_upload_batch",
     "plan_blocks",
-    "plan_chunks",
 ]
 
 

@@ -16,7 +16,7 @@ from .._upload_ops import BlockAck
 from ..checksum import crc32_bytes
 from ..errors import WcsIntegrityError
 
-__all__ = ["BlockSpan", "check_ack", "new_upload_batch", "plan_blocks", "plan_chunks"]
+__all__ = ["BlockSpan", "check_ack", "new_upload_batch", "plan_blocks"]
 
 _BATCH_ALPHABET = string.ascii_letters + string.digits
 
@@ -33,13 +33,6 @@ def plan_blocks(total: int, block_size: int) -> list[BlockSpan]:
     return [
         BlockSpan(index, offset, min(block_size, total - offset))
         for index, offset in enumerate(range(0, total, block_size))
-    ]
-
-
-def plan_chunks(block_len: int, chunk_size: int) -> list[tuple[int, int]]:
-    """``(offset_in_block, size)`` of each request body of one block."""
-    return [
-        (offset, min(chunk_size, block_len - offset)) for offset in range(0, block_len, chunk_size)
     ]
 
 

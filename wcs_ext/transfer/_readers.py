@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from typing import Protocol, runtime_checkable
 
-from ..checksum import EtagHasher
+from ..checksum import EtagHasher, Readable
 from .progress import ProgressTracker
 
 __all__ = ["EtagFile", "IteratorReader", "Readable", "read_exactly"]
-
-
-@runtime_checkable
-class Readable(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class EtagFile(io.FileIO):
