@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from a checkout that is not installed
     sys.path.insert(0, str(ROOT))
 
-from wcs_ext.checksum import (  # noqa: E402
+from wcs_ext.protocol.checksum import (  # noqa: E402
     ETAG_BLOCK_SIZE,
     crc64_bytes,
     crc64_file,
@@ -162,7 +162,7 @@ def write_random_file(path: Path, size: int) -> None:
 # ru_maxrss would also count the pages of this (large) process the child was forked from.
 _CHILD = """
 import resource, sys
-from wcs_ext.checksum import etag_file
+from wcs_ext.protocol.checksum import etag_file
 if sys.argv[1] != "-":
     etag_file(sys.argv[1], workers=int(sys.argv[2]) if sys.argv[2] != "default" else None)
 try:

@@ -62,7 +62,7 @@ from tests.original_sdk import (  # noqa: E402
 )
 from wcs_ext import Wcs, WcsConfig  # noqa: E402
 from wcs_ext._version import __version__  # noqa: E402
-from wcs_ext.checksum import etag_file  # noqa: E402
+from wcs_ext.protocol.checksum import etag_file  # noqa: E402
 
 MIB = 1024 * 1024
 BLOCK = 4 * MIB

@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 import wcs_ext.async_client
-import wcs_ext.auth
 import wcs_ext.client
+import wcs_ext.protocol.signing
 from wcs_ext import (
     AsyncWcs,
     RetryPolicy,
@@ -51,7 +51,9 @@ def anyio_backend() -> str:
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Both twins issue upload tokens at the same instant, so their bytes can be compared."""
-    monkeypatch.setattr(wcs_ext.auth, "time", SimpleNamespace(time=lambda: 1795572386.0))
+    monkeypatch.setattr(
+        wcs_ext.protocol.signing, "time", SimpleNamespace(time=lambda: 1795572386.0)
+    )
 
 
 @pytest.fixture

@@ -22,9 +22,8 @@ import pytest
 from wcs_ext import Credentials, ManagementAuth, PutPolicy, WcsConfig, management_token
 from wcs_ext import upload_token as make_upload_token
 from wcs_ext._policy import policy_from_config
-from wcs_ext.auth import DEFAULT_TOKEN_LIFETIME, sign
-from wcs_ext.encoding import entry, parse_entry, urlsafe_b64decode, urlsafe_b64encode
-from wcs_ext.fmgr import (
+from wcs_ext.protocol.encoding import entry, parse_entry, urlsafe_b64decode, urlsafe_b64encode
+from wcs_ext.protocol.fmgr_ops import (
     compress_op,
     copy_op,
     delete_m3u8_op,
@@ -35,6 +34,7 @@ from wcs_ext.fmgr import (
     move_op,
     parse_op,
 )
+from wcs_ext.protocol.signing import DEFAULT_TOKEN_LIFETIME, sign
 
 VECTORS: dict[str, Any] = json.loads(
     (Path(__file__).parent / "data" / "vectors-public.json").read_text(encoding="utf-8")

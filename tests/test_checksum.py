@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from wcs_ext.checksum import (
+from wcs_ext.protocol.checksum import (
     ETAG_BLOCK_SIZE,
     Crc64Hasher,
     EtagHasher,
@@ -316,7 +316,7 @@ def test_etag_file_memory_stays_at_a_few_blocks(tmp_path: Path) -> None:
 def test_crc32_is_zlibs(size: int) -> None:
     import zlib
 
-    from wcs_ext.checksum import crc32_bytes
+    from wcs_ext.protocol.checksum import crc32_bytes
 
     data = random.Random(size).randbytes(size)
     assert crc32_bytes(data) == zlib.crc32(data)

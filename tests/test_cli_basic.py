@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from wcs_ext.auth import Credentials, PutPolicy, management_token, sign
-from wcs_ext.encoding import urlsafe_b64decode
+from wcs_ext.protocol.encoding import urlsafe_b64decode
+from wcs_ext.protocol.signing import Credentials, PutPolicy, management_token, sign
 
 HELLO_WCS = b"hello wcs\n"
 HELLO_WCS_ETAG = "FiJansjy9XVdTONVcAYheClQyUjF"

@@ -31,8 +31,8 @@ from tests.cli_helpers import (  # noqa: F401  (the cli fixture)
 from tests.conftest import EmulatorProcess, wait_until
 from wcs_ext import WcsConfig, etag_bytes, etag_file
 from wcs_ext.config import FILE_KEYS
-from wcs_ext.encoding import urlsafe_b64encode
 from wcs_ext.models import ObjectInfo
+from wcs_ext.protocol.encoding import urlsafe_b64encode
 from wcs_ext.transfer._record import read_record
 
 MiB = 1024 * 1024

@@ -26,7 +26,7 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-import wcs_ext.auth
+import wcs_ext.protocol.signing
 from wcs_ext import (
     BucketUsage,
     DailyStorage,
@@ -307,7 +307,7 @@ def fake() -> FakeWcs:
 @pytest.fixture(autouse=True)
 def capture_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Upload tokens issued at the capture's time, so their deadline is the captured one."""
-    monkeypatch.setattr(wcs_ext.auth, "time", SimpleNamespace(time=lambda: CAPTURE_NOW))
+    monkeypatch.setattr(wcs_ext.protocol.signing, "time", SimpleNamespace(time=lambda: CAPTURE_NOW))
 
 
 def make_config(**overrides: Any) -> WcsConfig:

@@ -18,10 +18,10 @@ import httpx
 import pytest
 
 from wcs_ext import Wcs
-from wcs_ext.checksum import etag_bytes, etag_file
-from wcs_ext.encoding import entry, urlsafe_b64encode
 from wcs_ext.errors import WcsConflictError, WcsNotFoundError, WcsServerError
 from wcs_ext.models import JobStatus
+from wcs_ext.protocol.checksum import etag_bytes, etag_file
+from wcs_ext.protocol.encoding import entry, urlsafe_b64encode
 
 from .conftest import EmulatorProcess, wait_until
 

@@ -21,11 +21,11 @@ import httpx
 import pytest
 
 from wcs_ext import Wcs
-from wcs_ext.auth import Credentials, PutPolicy, management_token, sign, upload_token
-from wcs_ext.checksum import etag_bytes
 from wcs_ext.emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
 from wcs_ext.emulator.faults import FaultKind, FaultPlan
-from wcs_ext.encoding import entry, urlsafe_b64decode, urlsafe_b64encode
+from wcs_ext.protocol.checksum import etag_bytes
+from wcs_ext.protocol.encoding import entry, urlsafe_b64decode, urlsafe_b64encode
+from wcs_ext.protocol.signing import Credentials, PutPolicy, management_token, sign, upload_token
 
 from .conftest import EMULATOR_AK, EMULATOR_SK, EmulatorFactory, EmulatorProcess, wait_until
 

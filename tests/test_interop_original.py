@@ -28,8 +28,8 @@ import pytest
 from tests.conftest import EmulatorFactory, EmulatorProcess
 from tests.original_sdk import OriginalSdk, ensure_original_sdk, write_wcscfg
 from wcs_ext import Wcs, WcsNotFoundError
-from wcs_ext.checksum import etag_file
 from wcs_ext.emulator.faults import FaultKind, FaultPlan
+from wcs_ext.protocol.checksum import etag_file
 
 MiB = 1024 * 1024
 BUCKET, BUCKET2 = "orig", "orig2"

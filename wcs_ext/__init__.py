@@ -20,11 +20,9 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._retry import RetryPolicy
     from .async_client import AsyncWcs
-    from .auth import Credentials, ManagementAuth, PutPolicy, management_token, upload_token
-    from .checksum import crc64_bytes, crc64_file, etag_bytes, etag_file, etag_stream
+    from .auth import ManagementAuth
     from .client import Wcs
     from .config import WcsConfig
-    from .encoding import entry, urlsafe_b64decode, urlsafe_b64encode
     from .errors import (
         WcsAPIError,
         WcsAuthError,
@@ -57,6 +55,9 @@ if TYPE_CHECKING:
         OperationResult,
         UploadResult,
     )
+    from .protocol.checksum import crc64_bytes, crc64_file, etag_bytes, etag_file, etag_stream
+    from .protocol.encoding import entry, urlsafe_b64decode, urlsafe_b64encode
+    from .protocol.signing import Credentials, PutPolicy, management_token, upload_token
     from .transfer import DownloadResult
 
 _LAZY: dict[str, str] = {
@@ -64,7 +65,7 @@ _LAZY: dict[str, str] = {
     "BucketInfo": ".models",
     "BucketStatistics": ".models",
     "BucketUsage": ".models",
-    "Credentials": ".auth",
+    "Credentials": ".protocol.signing",
     "DailyStorage": ".models",
     "DownloadResult": ".transfer",
     "ImageDetection": ".models",
@@ -77,7 +78,7 @@ _LAZY: dict[str, str] = {
     "ObjectInfo": ".models",
     "ObjectPage": ".models",
     "OperationResult": ".models",
-    "PutPolicy": ".auth",
+    "PutPolicy": ".protocol.signing",
     "RetryPolicy": "._retry",
     "UploadResult": ".models",
     "Wcs": ".client",
@@ -96,16 +97,16 @@ _LAZY: dict[str, str] = {
     "WcsServerError": ".errors",
     "WcsTimeoutError": ".errors",
     "WcsTransportError": ".errors",
-    "crc64_bytes": ".checksum",
-    "crc64_file": ".checksum",
-    "entry": ".encoding",
-    "etag_bytes": ".checksum",
-    "etag_file": ".checksum",
-    "etag_stream": ".checksum",
-    "management_token": ".auth",
-    "upload_token": ".auth",
-    "urlsafe_b64decode": ".encoding",
-    "urlsafe_b64encode": ".encoding",
+    "crc64_bytes": ".protocol.checksum",
+    "crc64_file": ".protocol.checksum",
+    "entry": ".protocol.encoding",
+    "etag_bytes": ".protocol.checksum",
+    "etag_file": ".protocol.checksum",
+    "etag_stream": ".protocol.checksum",
+    "management_token": ".protocol.signing",
+    "upload_token": ".protocol.signing",
+    "urlsafe_b64decode": ".protocol.encoding",
+    "urlsafe_b64encode": ".protocol.encoding",
 }
 
 

@@ -9,11 +9,12 @@ from typing import Any
 import wcs_client
 
 from ._base_client import Host
-from ._http import httpx_settings, management_auth
+from ._http import httpx_settings
 from ._job_calls import JobCalls
 from ._operations import ManagementCalls
 from ._policy import upload_tokens
 from ._retry import RetryPolicy
+from .auth import management_auth
 from .config import WcsConfig
 from .transfer import TokenSource, TransferSettings
 

@@ -28,9 +28,9 @@ from wcs_client.types import UNSET, Response
 from . import _convert as convert
 from ._base_client import Operation, parsed_or_raise, request_id_of
 from .config import WcsConfig
-from .encoding import urlsafe_b64encode
 from .errors import WcsInputError
 from .models import Job, JobStatus
+from .protocol.encoding import urlsafe_b64encode
 
 __all__ = ["FMGR_OPERATIONS", "FmgrName", "JobCalls"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from . import fmgr as ops
 from ._base_client import Operation
 from ._job_calls import FmgrName, JobCalls
 from .models import Job, JobStatus
+from .protocol import fmgr_ops as ops
 
 __all__ = ["AsyncFmgrJobs", "AsyncFopsJobs", "FmgrJobs", "FopsJobs"]
 

@@ -42,7 +42,6 @@ from wcs_client.types import UNSET, Response
 from . import _convert as convert
 from ._base_client import Operation, parsed_or_raise, request_id_of
 from .config import WcsConfig
-from .encoding import entry, urlsafe_b64encode
 from .errors import WcsInputError
 from .models import (
     BucketInfo,
@@ -54,6 +53,7 @@ from .models import (
     ObjectPage,
     OperationResult,
 )
+from .protocol.encoding import entry, urlsafe_b64encode
 
 __all__ = ["ManagementCalls", "acknowledged", "target_url"]
 

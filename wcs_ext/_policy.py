@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._http import credentials_of
-from .auth import PutPolicy, upload_token
+from .auth import credentials_of
 from .config import WcsConfig
+from .protocol.signing import PutPolicy, upload_token
 from .transfer._flow import TokenSource
 
 __all__ = ["policy_from_config", "upload_tokens"]

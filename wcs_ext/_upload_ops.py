@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-import attrs
-
 from wcs_client.api.upload import make_block, make_file, put_chunk, upload_file
 from wcs_client.models import BlockResult, UploadFileForm
 from wcs_client.models import UploadResult as RawUploadResult
@@ -17,6 +15,7 @@ from wcs_client.types import UNSET, File, Response
 
 from ._base_client import Operation, parsed_or_raise, protocol_error, request_id_of
 from .models import UploadResult
+from .protocol.blocks import BlockAck
 
 __all__ = ["BlockAck", "UploadCalls"]
 
@@ -31,17 +30,6 @@ class _BytesPayload(io.BytesIO):
         if size is None or size < 0:
             self.seek(0)
         return super().read(size)
-
-
-@attrs.frozen(kw_only=True)
-class BlockAck:
-    """The server's receipt for a mkblk or bput: the ctx to continue with and checks."""
-
-    ctx: str
-    offset: int
-    crc32: int
-    checksum: str
-    request_id: str | None = None
 
 
 def _block_ack(what: str) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..checksum import crc64_file, etag_file
+from ..protocol.checksum import crc64_file, etag_file
 from ._context import CliState, emit_json, existing_files, pass_state
 
 __all__ = ["crc64_command", "etag_command"]

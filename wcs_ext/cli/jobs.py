@@ -8,8 +8,8 @@ from collections.abc import Callable
 import click
 
 from ..errors import WcsError
-from ..fmgr import delete_prefix_op
 from ..models import Job, JobStatus
+from ..protocol.fmgr_ops import delete_prefix_op
 from ._context import CliState, as_json, emit_json, pass_state
 from ._output import print_table
 from ._urls import parse_bucket, parse_object

@@ -10,13 +10,13 @@ from ..errors import WcsInputError
 from ._context import CliState, emit_json, pass_state
 
 if TYPE_CHECKING:
-    from ..auth import Credentials
+    from ..protocol.signing import Credentials
 
 __all__ = ["token_group"]
 
 
 def _credentials(state: CliState) -> Credentials:
-    from ..auth import Credentials  # noqa: PLC0415  (keeps httpx out of `wcs-ext etag`)
+    from ..protocol.signing import Credentials  # noqa: PLC0415  (keeps httpx out of `wcs-ext etag`)
 
     config = state.config()
     config.require("access_key", "secret_key")
@@ -65,7 +65,7 @@ def token_upload(state: CliState, scope: str, lifetime: int | None, overwrite: s
       AK:ZTBi...==:eyJzY29wZSI6...
     """
     from .._policy import policy_from_config  # noqa: PLC0415
-    from ..auth import upload_token  # noqa: PLC0415
+    from ..protocol.signing import upload_token  # noqa: PLC0415
 
     bucket, sep, key = scope.partition(":")
     if not bucket:
@@ -101,7 +101,7 @@ def token_manage(state: CliState, target: str, body: str) -> None:
       $ wcs-ext token manage /setdeadline --body 'bucket=YjE=&key=azE=&deadline=3'
       $ curl -H "Authorization: $(wcs-ext token manage /bucket/list)" "$WCS_MGR_URL/bucket/list"
     """
-    from ..auth import management_token  # noqa: PLC0415
+    from ..protocol.signing import management_token  # noqa: PLC0415
 
     if not target.startswith("/"):
         raise WcsInputError(f"PATH must start with '/', got {target!r}")

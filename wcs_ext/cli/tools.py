@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from ..checksum import crc64_file, etag_file
+from ..protocol.checksum import crc64_file, etag_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

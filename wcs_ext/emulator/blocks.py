@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 import attrs
 
-from ..checksum import ETAG_BLOCK_SIZE
+from ..protocol.checksum import ETAG_BLOCK_SIZE
 from .blobs import BlobStore, BlobWriter
 from .db import Database
 from .wire import EmulatorError, bad_request, now_ms

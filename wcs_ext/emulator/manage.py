@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..encoding import urlsafe_b64encode
+from ..protocol.encoding import urlsafe_b64encode
 from .runtime import Runtime, read_body, runtime_of
 from .store import ObjectRecord, no_file
 from .usage import KINDS

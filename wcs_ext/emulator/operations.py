@@ -19,9 +19,9 @@ from urllib.parse import unquote, urlparse
 import attrs
 import httpx
 
-from ..auth import sign
-from ..encoding import urlsafe_b64decode, urlsafe_b64encode
-from ..fmgr import parse_op
+from ..protocol.encoding import urlsafe_b64decode, urlsafe_b64encode
+from ..protocol.fmgr_ops import parse_op
+from ..protocol.signing import sign
 from .blobs import BlobStore, BlobWriter
 from .jobs import DONE, Item, JobRecord, status_json
 from .store import ObjectStore

@@ -21,8 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..auth import PutPolicy, sign
-from ..encoding import urlsafe_b64encode
+from ..protocol.encoding import urlsafe_b64encode
+from ..protocol.signing import PutPolicy, sign
 from .blobs import BlobWriter
 from .forms import FormReceiver, boundary_of
 from .jobs import Item, JobRecord

@@ -17,8 +17,8 @@ from urllib.parse import unquote_to_bytes
 
 import attrs
 
-from ..auth import PutPolicy
-from ..encoding import urlsafe_b64decode
+from ..protocol.encoding import urlsafe_b64decode
+from ..protocol.signing import PutPolicy
 from .wire import now_ms, unauthorized
 
 __all__ = ["VerifiedUpload", "Verifier"]

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from starlette.responses import JSONResponse
 
-from ..encoding import parse_entry, urlsafe_b64decode
+from ..protocol.encoding import parse_entry, urlsafe_b64decode
 
 __all__ = [
     "MAX_KEY_BYTES",

@@ -10,7 +10,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._blocks import BlockSpan, new_upload_batch, plan_blocks
     from ._common import TransferSettings
     from ._download import DownloadResult
     from ._flow import TokenSource
@@ -18,9 +17,6 @@ if TYPE_CHECKING:
     from .progress import ProgressCallback, TransferProgress
 
 _LAZY: dict[str, str] = {
-    "BlockSpan": "._blocks",
-    "new_upload_batch": "._blocks",
-    "plan_blocks": "._blocks",
     "TransferSettings": "._common",
     "DownloadResult": "._download",
     "TokenSource": "._flow",
@@ -30,15 +26,12 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
-    "BlockSpan",
     "DownloadResult",
     "ProgressCallback",
     "SyncTransfer",
     "TokenSource",
     "TransferProgress",
     "TransferSettings",
-    "new_upload_batch",
-    "plan_blocks",
 ]
 
 

@@ -17,7 +17,7 @@ from .._base_client import Operation
 from .._upload_ops import UploadCalls
 from ..errors import WcsAPIError
 from ..models import UploadResult
-from ._blocks import BlockSpan
+from ..protocol.blocks import BlockSpan
 from ._common import (
     FileUpload,
     TransferBase,

@@ -15,11 +15,11 @@ import httpx
 from .._base_client import Operation
 from .._retry import RetryPolicy
 from .._upload_ops import UploadCalls
-from ..checksum import EtagHasher
 from ..config import WcsConfig
 from ..errors import WcsInputError, WcsIntegrityError, WcsTimeoutError, WcsTransportError
 from ..models import UploadResult
-from ._blocks import BlockSpan, new_upload_batch, plan_blocks
+from ..protocol.blocks import BlockSpan, iter_blocks, new_upload_batch
+from ..protocol.checksum import EtagHasher
 from ._flow import StepRetries, TokenSource, UploadJob
 from ._readers import EtagFile
 from ._record import BlockState, ResumeRecord, UploadIdentity, derive_upload_id
@@ -165,7 +165,7 @@ def prepare_file_upload(
         )
     upload_id = upload_id or derive_upload_id(identity)
     record = ResumeRecord.open(settings.record_folder, upload_id, identity)
-    blocks = plan_blocks(stat.st_size, settings.block_size)
+    blocks = list(iter_blocks(stat.st_size, settings.block_size))
     sizes = {block.index: block.size for block in blocks}
     resumed = {i: s for i, s in record.blocks().items() if sizes.get(i) == s.size}
     tracker = ProgressTracker(

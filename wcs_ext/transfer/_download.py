@@ -18,8 +18,8 @@ import attrs
 import httpx
 
 from .._base_client import error_from_response, request_id_of
-from ..checksum import EtagHasher
 from ..errors import WcsInputError, WcsIntegrityError
+from ..protocol.checksum import EtagHasher
 from .progress import ProgressTracker
 
 __all__ = ["DownloadResult", "PartialDownload"]

@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
 from ..errors import WcsError
-from ._blocks import BlockSpan
+from ..protocol.blocks import BlockSpan
 from ._flow import Flow, ReadStep, SendStep, UploadJob, block_flow
 from ._readers import Readable, read_exactly
 from ._record import BlockState

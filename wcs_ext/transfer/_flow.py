@@ -19,11 +19,11 @@ import attrs
 
 from .._base_client import Operation
 from .._retry import RetryPolicy
-from .._upload_ops import BlockAck, UploadCalls
-from ..checksum import EtagHasher, etag_from_digests
+from .._upload_ops import UploadCalls
 from ..errors import WcsAPIError, WcsInputError, WcsIntegrityError
 from ..models import UploadResult
-from ._blocks import BlockSpan, check_ack
+from ..protocol.blocks import CTX_LOST_CODE, BlockAck, BlockSpan
+from ..protocol.checksum import EtagHasher, crc32_bytes, etag_from_digests
 from ._record import BlockState, ResumeRecord
 from .progress import ProgressTracker
 
@@ -41,8 +41,7 @@ __all__ = [
 
 T = TypeVar("T")
 MAX_BLOCK_RESTARTS = 3
-CTX_LOST_CODES = frozenset({701, "701"})
-"""The WCS code for an expired or unknown ctx: the block must be sent again."""
+CTX_LOST_CODES = frozenset({CTX_LOST_CODE, str(CTX_LOST_CODE)})
 _HASH_READ = 4 * 1024 * 1024
 
 
@@ -107,6 +106,21 @@ class UploadJob:
     retries: StepRetries
     progress: ProgressTracker
     record: ResumeRecord | None = None
+
+
+def check_ack(ack: BlockAck, chunk: bytes | memoryview, expected_offset: int, what: str) -> None:
+    """The server must have received exactly this chunk, and as much of the block as sent."""
+    crc = crc32_bytes(chunk)
+    if ack.crc32 != crc:
+        raise WcsIntegrityError(
+            f"{what}: the server's crc32 {ack.crc32} differs from the chunk's {crc}",
+            request_id=ack.request_id,
+        )
+    if ack.offset != expected_offset:
+        raise WcsIntegrityError(
+            f"{what}: the server holds {ack.offset} bytes of the block, expected {expected_offset}",
+            request_id=ack.request_id,
+        )
 
 
 def ctx_lost(exc: WcsAPIError) -> bool:

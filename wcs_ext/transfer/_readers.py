@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 
-from ..checksum import EtagHasher, Readable
+from ..protocol.checksum import EtagHasher, Readable
 from .progress import ProgressTracker
 
 __all__ = ["EtagFile", "IteratorReader", "Readable", "read_exactly"]
