@@ -26,21 +26,27 @@ $(STAMP): pyproject.toml
 		|| { echo "error: installing into $(VENV) failed; see the messages above" >&2; exit 1; }
 	@touch $(STAMP)
 
+# The typed client from the spec, and the sync twin of wcs_ext/_async/ (unasync).
 generate: venv
 	$(GENERATE) --output-path generated/wcs_client
 	@touch generated/wcs_client/py.typed
+	python generator/sync_twins.py
 
-# Fails when the committed generated code is not what the spec and generator produce.
+# Fails when the committed generated code is not what the spec, the generator and the
+# async source produce.
 check-generated: venv
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	$(GENERATE) --output-path "$$tmp/wcs_client" >/dev/null; touch "$$tmp/wcs_client/py.typed"; \
 	diff -r -x __pycache__ "$$tmp/wcs_client" generated/wcs_client \
-		|| { echo "error: generated/wcs_client is stale: run 'make generate' and commit" >&2; exit 1; }
+		|| { echo "error: generated/wcs_client is stale: run 'make generate' and commit" >&2; exit 1; }; \
+	python generator/sync_twins.py --check "$$tmp/sync"; \
+	diff -r -x __pycache__ -x __init__.py -x _io.py "$$tmp/sync" wcs_ext/_sync \
+		|| { echo "error: wcs_ext/_sync is stale: run 'make generate' and commit" >&2; exit 1; }
 	@echo "generated code: up to date"
 
 lint: venv
-	ruff check wcs_ext tests bench scripts
-	ruff format --check wcs_ext tests bench scripts
+	ruff check wcs_ext tests bench scripts generator
+	ruff format --check wcs_ext tests bench scripts generator
 	python -m openapi_spec_validator spec/wcs.yaml
 
 typecheck: venv

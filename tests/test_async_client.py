@@ -8,7 +8,6 @@ boundaries normalised) and the results or errors must be equal.
 from __future__ import annotations
 
 import base64
-import functools
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -18,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-import wcs_ext.async_client
-import wcs_ext.client
+import wcs_ext._async._io
+import wcs_ext._sync._io
 import wcs_ext.protocol.signing
 from wcs_ext import (
     AsyncWcs,
@@ -33,7 +32,6 @@ from wcs_ext import (
     WcsTimeoutError,
     WcsTransportError,
 )
-from wcs_ext._base_client import run_async, run_sync
 
 BASE_URL = "http://127.0.0.1:18765"
 AK = "ref-capture-ak-0001"
@@ -64,12 +62,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[float]]:
     async def async_sleep(delay: float) -> None:
         recorded["async"].append(delay)
 
-    monkeypatch.setattr(
-        wcs_ext.client, "run_sync", functools.partial(run_sync, sleep=recorded["sync"].append)
-    )
-    monkeypatch.setattr(
-        wcs_ext.async_client, "run_async", functools.partial(run_async, sleep=async_sleep)
-    )
+    monkeypatch.setattr(wcs_ext._sync._io, "sleep", recorded["sync"].append)
+    monkeypatch.setattr(wcs_ext._async._io, "sleep", async_sleep)
     return recorded
 
 

@@ -33,7 +33,7 @@ from wcs_ext import WcsConfig, etag_bytes, etag_file
 from wcs_ext.config import FILE_KEYS
 from wcs_ext.models import ObjectInfo
 from wcs_ext.protocol.encoding import urlsafe_b64encode
-from wcs_ext.transfer._record import read_record
+from wcs_ext.transfer.record import read_record
 
 MiB = 1024 * 1024
 HELLO = b"hello wcs\n"

@@ -11,7 +11,6 @@ never slept: the retry loop's ``sleep`` is replaced by a recorder.
 from __future__ import annotations
 
 import email.utils
-import functools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-import wcs_ext.client
+import wcs_ext._sync._io
 from wcs_ext import (
     RetryPolicy,
     Wcs,
@@ -39,7 +38,6 @@ from wcs_ext import (
     WcsTimeoutError,
     WcsTransportError,
 )
-from wcs_ext._base_client import run_sync
 
 BASE_URL = "http://127.0.0.1:18765"
 AK = "ref-capture-ak-0001"
@@ -100,9 +98,7 @@ def make_config(**overrides: Any) -> WcsConfig:
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The delays the retry loop waits, recorded instead of slept."""
     recorded: list[float] = []
-    monkeypatch.setattr(
-        wcs_ext.client, "run_sync", functools.partial(run_sync, sleep=recorded.append)
-    )
+    monkeypatch.setattr(wcs_ext._sync._io, "sleep", recorded.append)
     return recorded
 
 

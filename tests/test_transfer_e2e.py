@@ -25,7 +25,7 @@ import pytest
 
 from tests.conftest import EmulatorFactory, EmulatorProcess, wait_until
 from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsIntegrityError, WcsNotFoundError, etag_file
-from wcs_ext.transfer._record import BlockState, read_record
+from wcs_ext.transfer.record import BlockState, read_record
 
 MiB = 1024 * 1024
 BLOCK = 4 * MiB

@@ -43,7 +43,7 @@ from wcs_ext import (
     WcsIntegrityError,
 )
 from wcs_ext.transfer import TransferProgress
-from wcs_ext.transfer._record import (
+from wcs_ext.transfer.record import (
     BlockState,
     ResumeRecord,
     UploadIdentity,

@@ -7,7 +7,7 @@ from typing import Any
 from .auth import credentials_of
 from .config import WcsConfig
 from .protocol.signing import PutPolicy, upload_token
-from .transfer._flow import TokenSource
+from .transfer.upload_plan import TokenSource
 
 __all__ = ["policy_from_config", "upload_tokens"]
 

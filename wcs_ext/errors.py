@@ -6,6 +6,7 @@
     ├── WcsConfigError             bad or missing configuration (a usage error)
     ├── WcsInputError              bad input from the caller: a missing file, a bad wcs:// URL
     ├── WcsIntegrityError          data arrived but does not match: crc32, etag, size
+    ├── WcsClosedError             a call on a client after close()
     ├── WcsTransportError          no usable HTTP answer: connect, read, protocol failures
     │   └── WcsTimeoutError        the answer did not come in time
     └── WcsAPIError                the server answered with an error; .status, .code, .body
@@ -28,6 +29,7 @@ __all__ = [
     "WcsAPIError",
     "WcsAuthError",
     "WcsBadRequestError",
+    "WcsClosedError",
     "WcsConfigError",
     "WcsConflictError",
     "WcsError",
@@ -67,6 +69,10 @@ class WcsInputError(WcsError, ValueError):
 
 class WcsIntegrityError(WcsError):
     """What the server acknowledged differs from what was sent (crc32, hash, size)."""
+
+
+class WcsClosedError(WcsError):
+    """The client was closed; a closed client never reopens by itself: make a new one."""
 
 
 class WcsTransportError(WcsError):

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping, MutableMapping
 from enum import Enum
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, BinaryIO, Generic, Literal, TypedDict, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -38,6 +38,21 @@ class File:
     def to_tuple(self) -> FileTypes:
         """Return a tuple representation that httpx will accept for multipart/form-data"""
         return self.file_name, self.payload, self.mime_type
+
+
+class RequestArgs(TypedDict, total=False):
+    """The keywords of ``httpx.Client.request`` an endpoint's ``build_request`` returns
+
+    ``auth`` is present (``None``) only for endpoints without security: a client-level signer
+    must not sign them.
+    """
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    content: bytes
+    files: RequestFiles
+    auth: None
 
 
 T = TypeVar("T")
@@ -113,6 +128,7 @@ __all__ = [
     "UNSET",
     "File",
     "FileTypes",
+    "RequestArgs",
     "RequestFiles",
     "Response",
     "Unset",

@@ -1,4 +1,9 @@
-"""Moving bytes: simple, multipart (mkblk/bput/mkfile) and stream uploads, and downloads.
+"""What transfers share apart from their I/O: settings (:mod:`.settings`), the upload
+requests (:mod:`.upload_requests`), the plan and checks of a multipart upload
+(:mod:`.upload_plan`), resume records (:mod:`.record`), partial downloads
+(:mod:`.partial_download`), hashing readers (:mod:`.readers`) and progress
+(:mod:`.progress`). The I/O — the upload and download stories — is in
+``wcs_ext/_async/transfer/`` and its generated sync twin.
 
 Names load on first use, so ``transfer.progress`` stays cheap to import (the CLI's
 progress bar needs it without the HTTP stack).
@@ -10,28 +15,25 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._common import TransferSettings
-    from ._download import DownloadResult
-    from ._flow import TokenSource
-    from ._sync import SyncTransfer
+    from .partial_download import DownloadResult
     from .progress import ProgressCallback, TransferProgress
+    from .settings import TransferConfig
+    from .upload_plan import TokenSource
 
 _LAZY: dict[str, str] = {
-    "TransferSettings": "._common",
-    "DownloadResult": "._download",
-    "TokenSource": "._flow",
-    "SyncTransfer": "._sync",
+    "DownloadResult": ".partial_download",
     "ProgressCallback": ".progress",
+    "TokenSource": ".upload_plan",
+    "TransferConfig": ".settings",
     "TransferProgress": ".progress",
 }
 
 __all__ = [
     "DownloadResult",
     "ProgressCallback",
-    "SyncTransfer",
     "TokenSource",
+    "TransferConfig",
     "TransferProgress",
-    "TransferSettings",
 ]
 
 

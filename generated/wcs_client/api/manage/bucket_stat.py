@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -6,7 +6,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.bucket_stat_is_list_details import BucketStatIsListDetails
 from ...models.bucket_stat_result import BucketStatResult
 from ...models.error_body import ErrorBody
-from ...types import UNSET, Response, Unset, encode_query, release
+from ...types import UNSET, RequestArgs, Response, Unset, encode_query, release
 
 
 def _get_kwargs(
@@ -41,7 +41,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
 ) -> BucketStatResult | ErrorBody | None:
     try:
         if response.status_code == 200:
@@ -74,6 +74,32 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    *,
+    name: str,
+    startdate: str,
+    enddate: str,
+    is_list_details: BucketStatIsListDetails | Unset = BucketStatIsListDetails.FALSE,
+    storage_type: str | Unset = UNSET,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            name=name,
+            startdate=startdate,
+            enddate=enddate,
+            is_list_details=is_list_details,
+            storage_type=storage_type,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> BucketStatResult | ErrorBody | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

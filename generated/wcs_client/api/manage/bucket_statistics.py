@@ -1,11 +1,11 @@
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.bucket_statistics import BucketStatistics
 from ...models.error_body import ErrorBody
-from ...types import Response, encode_query, release
+from ...types import RequestArgs, Response, encode_query, release
 
 
 def _get_kwargs(
@@ -38,7 +38,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
 ) -> BucketStatistics | ErrorBody | None:
     try:
         if response.status_code == 200:
@@ -71,6 +71,30 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    *,
+    name: str,
+    type_: str,
+    startdate: str,
+    enddate: str,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            name=name,
+            type_=type_,
+            startdate=startdate,
+            enddate=enddate,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> BucketStatistics | ErrorBody | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

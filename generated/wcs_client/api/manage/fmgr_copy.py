@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -6,7 +6,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.fmgr_request import FmgrRequest
 from ...models.persistent_id_result import PersistentIdResult
-from ...types import Response, encode_form, release
+from ...types import RequestArgs, Response, encode_form, release
 
 
 def _get_kwargs(
@@ -30,7 +30,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
 ) -> ErrorBody | PersistentIdResult | None:
     try:
         if response.status_code == 200:
@@ -63,6 +63,24 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    *,
+    body: FmgrRequest,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            body=body,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> ErrorBody | PersistentIdResult | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

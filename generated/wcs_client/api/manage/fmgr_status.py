@@ -1,11 +1,11 @@
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.fmgr_status import FmgrStatus
-from ...types import Response, encode_query, release
+from ...types import RequestArgs, Response, encode_query, release
 
 
 def _get_kwargs(
@@ -32,7 +32,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | FmgrStatus | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
+) -> ErrorBody | FmgrStatus | None:
     try:
         if response.status_code == 200:
             _data = response.json()
@@ -64,6 +66,24 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    *,
+    persistent_id: str,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            persistent_id=persistent_id,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> ErrorBody | FmgrStatus | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

@@ -1,11 +1,11 @@
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.bucket_list import BucketList
 from ...models.error_body import ErrorBody
-from ...types import Response, release
+from ...types import RequestArgs, Response, release
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -20,7 +20,9 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> BucketList | ErrorBody | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
+) -> BucketList | ErrorBody | None:
     try:
         if response.status_code == 200:
             _data = response.json()
@@ -52,6 +54,16 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request() -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(RequestArgs, _get_kwargs())
+
+
+def parse_response(response: httpx.Response) -> BucketList | ErrorBody | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

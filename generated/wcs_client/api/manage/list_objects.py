@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -6,7 +6,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.list_objects_mode import ListObjectsMode
 from ...models.object_list import ObjectList
-from ...types import UNSET, Response, Unset, encode_query, release
+from ...types import UNSET, RequestArgs, Response, Unset, encode_query, release
 
 
 def _get_kwargs(
@@ -44,7 +44,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | ObjectList | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
+) -> ErrorBody | ObjectList | None:
     try:
         if response.status_code == 200:
             _data = response.json()
@@ -76,6 +78,36 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    *,
+    bucket: str,
+    marker: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    prefix: str | Unset = UNSET,
+    mode: ListObjectsMode | Unset = UNSET,
+    start_time: int | Unset = UNSET,
+    end_time: int | Unset = UNSET,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            bucket=bucket,
+            marker=marker,
+            limit=limit,
+            prefix=prefix,
+            mode=mode,
+            start_time=start_time,
+            end_time=end_time,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> ErrorBody | ObjectList | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -6,7 +6,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.code_message import CodeMessage
 from ...models.error_body import ErrorBody
-from ...types import Response, release
+from ...types import RequestArgs, Response, release
 
 
 def _get_kwargs(
@@ -28,7 +28,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
 ) -> CodeMessage | ErrorBody | None:
     try:
         if response.status_code == 200:
@@ -61,6 +61,25 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    source: str,
+    destination: str,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            source=source,
+            destination=destination,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> CodeMessage | ErrorBody | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

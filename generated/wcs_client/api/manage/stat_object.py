@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -6,7 +6,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.object_stat import ObjectStat
-from ...types import Response, release
+from ...types import RequestArgs, Response, release
 
 
 def _get_kwargs(
@@ -25,7 +25,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | ObjectStat | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
+) -> ErrorBody | ObjectStat | None:
     try:
         if response.status_code == 200:
             _data = response.json()
@@ -57,6 +59,23 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    entry: str,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            entry=entry,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> ErrorBody | ObjectStat | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

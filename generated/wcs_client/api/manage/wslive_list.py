@@ -1,11 +1,11 @@
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.wslive_list import WsliveList
-from ...types import UNSET, Response, Unset, encode_query, release
+from ...types import UNSET, RequestArgs, Response, Unset, encode_query, release
 
 
 def _get_kwargs(
@@ -41,7 +41,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | WsliveList | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
+) -> ErrorBody | WsliveList | None:
     try:
         if response.status_code == 200:
             _data = response.json()
@@ -73,6 +75,34 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    *,
+    channelname: str,
+    start_time: str,
+    end_time: str,
+    bucket: str,
+    start: int | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            channelname=channelname,
+            start_time=start_time,
+            end_time=end_time,
+            bucket=bucket,
+            start=start,
+            limit=limit,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> ErrorBody | WsliveList | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -6,7 +6,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.block_result import BlockResult
 from ...models.error_body import ErrorBody
-from ...types import UNSET, File, Response, Unset, release
+from ...types import UNSET, File, RequestArgs, Response, Unset, release
 
 
 def _get_kwargs(
@@ -46,7 +46,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
 ) -> BlockResult | ErrorBody | None:
     try:
         if response.status_code == 200:
@@ -79,6 +79,34 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    block_size: int,
+    block_index: int,
+    *,
+    body: File,
+    authorization: str,
+    upload_batch: str | Unset = UNSET,
+    x_wos_traffic_limit: int | Unset = UNSET,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            block_size=block_size,
+            block_index=block_index,
+            body=body,
+            authorization=authorization,
+            upload_batch=upload_batch,
+            x_wos_traffic_limit=x_wos_traffic_limit,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> BlockResult | ErrorBody | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -6,7 +6,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.upload_result import UploadResult
-from ...types import UNSET, Response, Unset, release
+from ...types import UNSET, RequestArgs, Response, Unset, release
 
 
 def _get_kwargs(
@@ -44,7 +44,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
 ) -> ErrorBody | UploadResult | None:
     try:
         if response.status_code == 200:
@@ -77,6 +77,32 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    file_size: int,
+    *,
+    body: str,
+    authorization: str,
+    upload_batch: str | Unset = UNSET,
+    x_wos_traffic_limit: int | Unset = UNSET,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            file_size=file_size,
+            body=body,
+            authorization=authorization,
+            upload_batch=upload_batch,
+            x_wos_traffic_limit=x_wos_traffic_limit,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> ErrorBody | UploadResult | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

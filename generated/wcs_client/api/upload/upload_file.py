@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -6,7 +6,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.upload_file_form import UploadFileForm
 from ...models.upload_result import UploadResult
-from ...types import UNSET, Response, Unset, release
+from ...types import UNSET, RequestArgs, Response, Unset, release
 
 
 def _get_kwargs(
@@ -33,7 +33,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: AuthenticatedClient | Client | None, response: httpx.Response
 ) -> ErrorBody | UploadResult | None:
     try:
         if response.status_code == 200:
@@ -69,6 +69,26 @@ def _build_response(
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
     )
+
+
+def build_request(
+    *,
+    body: UploadFileForm,
+    x_wos_traffic_limit: int | Unset = UNSET,
+) -> RequestArgs:
+    """The request of this endpoint, as keywords of ``httpx.Client.request``."""
+    return cast(
+        RequestArgs,
+        _get_kwargs(
+            body=body,
+            x_wos_traffic_limit=x_wos_traffic_limit,
+        ),
+    )
+
+
+def parse_response(response: httpx.Response) -> ErrorBody | UploadResult | None:
+    """The documented body of an answer of this endpoint; ``None`` when it is not that."""
+    return _parse_response(client=None, response=response)
 
 
 def sync_detailed(

@@ -17,7 +17,7 @@ from typing import BinaryIO
 import attrs
 import httpx
 
-from .._base_client import error_from_response, request_id_of
+from .._responses import error_from_response, request_id_of
 from ..errors import WcsInputError, WcsIntegrityError
 from ..protocol.checksum import EtagHasher
 from .progress import ProgressTracker

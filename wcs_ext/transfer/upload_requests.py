@@ -1,40 +1,37 @@
-"""The upload-host calls (form upload, mkblk, bput, mkfile) as :class:`Operation` s."""
+"""The upload host's calls (form upload, mkblk, bput, mkfile) as :class:`Operation` s.
+
+Pure: each builds its request with the generated endpoint's typed ``build_request`` and
+reads the answer with its ``parse_response``; the clients' send loops do the I/O.
+"""
 
 from __future__ import annotations
 
 import io
 import mimetypes
-from collections.abc import Sequence
-from typing import Any, BinaryIO
+from collections.abc import Callable, Sequence
+from typing import BinaryIO
 from urllib.parse import quote
+
+import httpx
 
 from wcs_client.api.upload import make_block, make_file, put_chunk, upload_file
 from wcs_client.models import BlockResult, UploadFileForm
 from wcs_client.models import UploadResult as RawUploadResult
-from wcs_client.types import UNSET, File, Response
+from wcs_client.types import UNSET, File, Unset
 
-from ._base_client import Operation, parsed_or_raise, protocol_error, request_id_of
-from .models import UploadResult
-from .protocol.blocks import BlockAck
+from .._operation import Operation
+from .._responses import parsed_or_raise, protocol_error, request_id_of
+from ..models import UploadResult
+from ..protocol.blocks import BlockAck
 
-__all__ = ["BlockAck", "UploadCalls"]
-
-
-class _BytesPayload(io.BytesIO):
-    """A chunk body that reads whole on every attempt, so a retry re-sends the same bytes.
-
-    (Reading a ``BytesIO`` created from bytes returns that bytes object: no copy.)
-    """
-
-    def read(self, size: int | None = -1, /) -> bytes:
-        if size is None or size < 0:
-            self.seek(0)
-        return super().read(size)
+__all__ = ["UploadRequests"]
 
 
-def _block_ack(what: str) -> Any:
-    def parse(response: Response[Any]) -> BlockAck:
-        ack = parsed_or_raise(response, what, BlockResult)
+def _block_ack(
+    what: str, parse: Callable[[httpx.Response], object]
+) -> Callable[[httpx.Response], BlockAck]:
+    def read(response: httpx.Response) -> BlockAck:
+        ack = parsed_or_raise(parse(response), response, what, BlockResult)
         return BlockAck(
             ctx=ack.ctx,
             offset=ack.offset,
@@ -43,11 +40,13 @@ def _block_ack(what: str) -> Any:
             request_id=request_id_of(response),
         )
 
-    return parse
+    return read
 
 
-def _upload_result(what: str, bucket: str, key: str, size: int | None) -> Any:
-    def parse(response: Response[Any]) -> UploadResult:
+def _upload_result(
+    what: str, bucket: str, key: str, size: int | None, parse: Callable[[httpx.Response], object]
+) -> Callable[[httpx.Response], UploadResult]:
+    def read(response: httpx.Response) -> UploadResult:
         request_id = request_id_of(response)
         if 300 <= response.status_code < 400:
             return UploadResult(
@@ -58,7 +57,7 @@ def _upload_result(what: str, bucket: str, key: str, size: int | None) -> Any:
                 request_id=request_id,
                 redirect=response.headers.get("location"),
             )
-        stored = parsed_or_raise(response, what, RawUploadResult)
+        stored = parsed_or_raise(parse(response), response, what, RawUploadResult)
         if isinstance(stored.key, str) and stored.key != key:
             raise protocol_error(response, what, f"the server stored key {stored.key!r}")
         return UploadResult(
@@ -70,14 +69,14 @@ def _upload_result(what: str, bucket: str, key: str, size: int | None) -> Any:
             body=stored.to_dict(),
         )
 
-    return parse
+    return read
 
 
-class UploadCalls:
+class UploadRequests:
     """Builds upload operations; ``traffic_limit`` (0 = none) goes on every request."""
 
     def __init__(self, *, traffic_limit: int = 0) -> None:
-        self._traffic_limit: int | Any = traffic_limit or UNSET
+        self._traffic_limit: int | Unset = traffic_limit or UNSET
 
     def form_upload(
         self, token: str, bucket: str, key: str, stream: BinaryIO, size: int | None
@@ -93,18 +92,9 @@ class UploadCalls:
         return Operation(
             what=what,
             host="put",
-            sync=upload_file.sync_detailed,
-            asyncio=upload_file.asyncio_detailed,
-            kwargs={"body": form, "x_wos_traffic_limit": self._traffic_limit},
-            parse=_upload_result(what, bucket, key, size),
+            request=upload_file.build_request(body=form, x_wos_traffic_limit=self._traffic_limit),
+            parse=_upload_result(what, bucket, key, size, upload_file.parse_response),
         )
-
-    def _headers(self, token: str, upload_batch: str) -> dict[str, Any]:
-        return {
-            "authorization": token,
-            "upload_batch": upload_batch,
-            "x_wos_traffic_limit": self._traffic_limit,
-        }
 
     def make_block(
         self, token: str, upload_batch: str, block_size: int, block_index: int, chunk: bytes
@@ -113,15 +103,15 @@ class UploadCalls:
         return Operation(
             what=what,
             host="put",
-            sync=make_block.sync_detailed,
-            asyncio=make_block.asyncio_detailed,
-            kwargs={
-                "block_size": block_size,
-                "block_index": block_index,
-                "body": File(payload=_BytesPayload(chunk)),
-                **self._headers(token, upload_batch),
-            },
-            parse=_block_ack(what),
+            request=make_block.build_request(
+                block_size=block_size,
+                block_index=block_index,
+                body=File(payload=io.BytesIO(chunk)),
+                authorization=token,
+                upload_batch=upload_batch,
+                x_wos_traffic_limit=self._traffic_limit,
+            ),
+            parse=_block_ack(what, make_block.parse_response),
         )
 
     def put_chunk(
@@ -131,15 +121,15 @@ class UploadCalls:
         return Operation(
             what=what,
             host="put",
-            sync=put_chunk.sync_detailed,
-            asyncio=put_chunk.asyncio_detailed,
-            kwargs={
-                "ctx": ctx,
-                "offset": offset,
-                "body": File(payload=_BytesPayload(chunk)),
-                **self._headers(token, upload_batch),
-            },
-            parse=_block_ack(what),
+            request=put_chunk.build_request(
+                ctx=ctx,
+                offset=offset,
+                body=File(payload=io.BytesIO(chunk)),
+                authorization=token,
+                upload_batch=upload_batch,
+                x_wos_traffic_limit=self._traffic_limit,
+            ),
+            parse=_block_ack(what, put_chunk.parse_response),
         )
 
     def make_file(
@@ -156,12 +146,12 @@ class UploadCalls:
         return Operation(
             what=what,
             host="put",
-            sync=make_file.sync_detailed,
-            asyncio=make_file.asyncio_detailed,
-            kwargs={
-                "file_size": size,
-                "body": ",".join(ctxs),
-                **self._headers(token, upload_batch),
-            },
-            parse=_upload_result(what, bucket, key, size),
+            request=make_file.build_request(
+                file_size=size,
+                body=",".join(ctxs),
+                authorization=token,
+                upload_batch=upload_batch,
+                x_wos_traffic_limit=self._traffic_limit,
+            ),
+            parse=_upload_result(what, bucket, key, size, make_file.parse_response),
         )

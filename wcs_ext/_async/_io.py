@@ -1,0 +1,117 @@
+"""The I/O primitives of the asyncio twin; ``wcs_ext/_sync/_io.py`` is the threaded one.
+
+Hand-written on both sides, with the same names and signatures: everything else of the
+twins is generated from ``wcs_ext/_async/`` and calls only these.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from types import TracebackType
+from typing import Any
+
+from ..protocol.checksum import Readable
+from ..transfer.readers import read_exactly
+
+__all__ = ["BytesReader", "FileReader", "StreamReader", "WorkerPool", "sleep"]
+
+
+async def sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+class FileReader:
+    """Reads a file at given offsets (``pread``) in a worker thread: the loop never waits
+    on the disk, and blocks read side by side share one descriptor."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    async def read_at(self, offset: int, size: int) -> bytes:
+        return await asyncio.to_thread(os.pread, self._fd, size, offset)
+
+
+class BytesReader:
+    """``read_at`` over bytes already in memory (a block of a stream) starting at ``base``."""
+
+    def __init__(self, data: bytes, base: int) -> None:
+        self._view = memoryview(data)
+        self._base = base
+
+    async def read_at(self, offset: int, size: int) -> bytes:
+        start = offset - self._base
+        return bytes(self._view[start : start + size])
+
+
+class StreamReader:
+    """Exactly ``size`` bytes at a time (fewer only at the end) from a binary stream with
+    ``read(n)`` (read in a thread), an async iterable or an iterable of ``bytes``."""
+
+    def __init__(self, source: Readable | AsyncIterable[bytes] | Iterable[bytes]) -> None:
+        self._stream = source if isinstance(source, Readable) else None
+        self._async = aiter(source) if isinstance(source, AsyncIterable) else None
+        self._sync = iter(source) if self._stream is None and isinstance(source, Iterable) else None
+        self._pending = b""
+
+    async def read(self, size: int) -> bytes:
+        if self._stream is not None:
+            return await asyncio.to_thread(read_exactly, self._stream, size)
+        parts, have = [self._pending], len(self._pending)
+        while have < size:
+            chunk = await self._next_chunk()
+            if chunk is None:
+                break
+            parts.append(chunk)
+            have += len(chunk)
+        data = b"".join(parts)
+        data, self._pending = data[:size], data[size:]
+        return data
+
+    async def _next_chunk(self) -> bytes | None:
+        if self._async is not None:
+            return await anext(self._async, None)
+        assert self._sync is not None
+        return next(self._sync, None)
+
+
+class WorkerPool:
+    """Runs submitted jobs ``workers`` at a time; :meth:`submit` waits while
+    ``max_pending`` jobs are submitted and unfinished (bounded look-ahead, so memory does
+    not grow with the number of jobs). The first failure cancels the rest and is raised
+    when the pool closes (not the cancellations it caused)."""
+
+    def __init__(self, workers: int, max_pending: int | None = None) -> None:
+        self._workers = asyncio.Semaphore(max(workers, 1))
+        self._pending = asyncio.Semaphore(max(max_pending or workers, workers, 1))
+        self._group = asyncio.TaskGroup()
+
+    async def __aenter__(self) -> WorkerPool:
+        await self._group.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            await self._group.__aexit__(exc_type, exc, traceback)
+        except BaseExceptionGroup as group:
+            raise group.exceptions[0] from None
+
+    async def submit(self, job: Callable[..., Awaitable[Any]], *args: Any) -> None:
+        await self._pending.acquire()
+        self._group.create_task(self._run(job, args))
+
+    async def _run(self, job: Callable[..., Awaitable[Any]], args: tuple[Any, ...]) -> None:
+        try:
+            async with self._workers:
+                await job(*args)
+        finally:
+            self._pending.release()
+
+    async def checkpoint(self) -> None:
+        """Where a job may stop because another failed (tasks are cancelled at any await)."""

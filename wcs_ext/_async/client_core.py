@@ -1,0 +1,84 @@
+"""The client's core: one HTTP client per host, opened on first use, the send loop with
+retries, and the lifecycle (a call after ``aclose`` raises :class:`WcsClosedError`).
+
+Every resource and transfer class builds on :class:`AsyncClientCore`; they describe
+their calls as :class:`~wcs_ext._base_client.Operation` s and hand them to :meth:`_run`.
+"""
+
+from __future__ import annotations
+
+from typing import Self, TypeVar
+
+import httpx
+
+from wcs_client.types import release
+
+from .._base_client import BaseClient, Host
+from .._operation import Operation
+from .._responses import Failure, next_delay, status_failure, transport_failure
+from .._retry import RetryPolicy
+from ..config import WcsConfig
+from . import _io
+
+__all__ = ["AsyncClientCore"]
+
+T = TypeVar("T")
+
+
+class AsyncClientCore(BaseClient):
+    """Configuration, the HTTP clients of the hosts, and the send loop."""
+
+    def __init__(
+        self,
+        config: WcsConfig | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        multipart_threshold: int | None = None,
+    ) -> None:
+        super().__init__(config, retry=retry, multipart_threshold=multipart_threshold)
+        self._transport = transport
+        self._http_clients: dict[Host, httpx.AsyncClient] = {}
+
+    def _http(self, host: Host) -> httpx.AsyncClient:
+        """The pooled HTTP client of ``host``, made on first use."""
+        self._check_open()
+        client = self._http_clients.get(host)
+        if client is None:
+            client = httpx.AsyncClient(transport=self._transport, **self._client_options(host))
+            self._http_clients[host] = client
+        return client
+
+    async def _run(self, op: Operation[T], retry: RetryPolicy | None = None) -> T:
+        """Send ``op`` until it succeeds or fails for good (``retry``: the client's policy)."""
+        policy = retry or self._retry
+        retries_taken = 0
+        while True:
+            outcome = await self._attempt(op)
+            if not isinstance(outcome, Failure):
+                return outcome
+            await _io.sleep(next_delay(outcome, policy, retries_taken))
+            retries_taken += 1
+
+    async def _attempt(self, op: Operation[T]) -> T | Failure:
+        try:
+            response = await self._http(op.host).request(**op.request)
+        except httpx.HTTPError as exc:
+            return transport_failure(exc, op.what, idempotent=op.idempotent)
+        release(response)  # frees the request body (a chunk) now, not at the next GC
+        if 200 <= response.status_code < 400:
+            return op.parse(response)
+        return status_failure(response, op.what, idempotent=op.idempotent)
+
+    async def aclose(self) -> None:
+        """Close the connections; the client cannot be used afterwards."""
+        self._closed = True
+        clients, self._http_clients = list(self._http_clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

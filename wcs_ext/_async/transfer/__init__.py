@@ -1,0 +1,1 @@
+"""Uploads and downloads of the client: the methods, and the stories they tell."""

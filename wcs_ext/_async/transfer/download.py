@@ -1,0 +1,65 @@
+"""The download loop: stream a URL into a partial file, continue it after a cut, and
+name it only once it checked out (the decisions live in ``transfer/partial_download.py``)."""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+
+from ...errors import WcsTimeoutError, WcsTransportError
+from ...transfer.partial_download import DownloadResult, PartialDownload
+from ...transfer.progress import ProgressCallback, ProgressTracker
+from ..client_core import AsyncClientCore
+
+__all__ = ["AsyncDownloads"]
+
+
+def _transport_error(url: str, exc: httpx.HTTPError) -> WcsTransportError:
+    """The error for a download cut short: a timeout is a :class:`WcsTimeoutError`."""
+    if isinstance(exc, httpx.TimeoutException):
+        return WcsTimeoutError(f"download {url}: timed out ({type(exc).__name__})")
+    return WcsTransportError(f"download {url}: {str(exc) or type(exc).__name__}")
+
+
+class AsyncDownloads(AsyncClientCore):
+    """The download method of the client."""
+
+    async def download(
+        self,
+        url: str,
+        dest: str | os.PathLike[str],
+        *,
+        resume: bool = True,
+        progress: ProgressCallback | None = None,
+    ) -> DownloadResult:
+        """Download ``url`` to ``dest``: written to a hidden ``.NAME.wcs-part`` file that a
+        later call continues (``Range``), renamed once its size (and WCS hash) check out.
+
+        A connection cut mid-body is continued where it stopped (``connection_retries``).
+        """
+        partial = PartialDownload(url, dest, resume=resume)
+        tracker = ProgressTracker(progress, None, done=partial.have)
+        config = self._transfer_config
+        attempts = 0
+        while True:
+            headers = partial.request_headers(config.traffic_limit)
+            try:
+                async with self._http("download").stream("GET", url, headers=headers) as response:
+                    if response.status_code == 416 and partial.have:
+                        partial.restart()  # the kept bytes do not fit the object any more
+                        continue
+                    if response.status_code not in (200, 206):
+                        await response.aread()
+                    with partial.accept(response) as out:
+                        tracker.add(partial.have - tracker.done)  # 200: starting over
+                        if partial.total is not None:
+                            tracker.set_total(partial.total)
+                        async for chunk in response.aiter_bytes():
+                            partial.write(out, chunk, tracker)
+                return partial.finish()
+            except httpx.HTTPError as exc:
+                attempts += 1
+                if not partial.can_continue or attempts > config.download_retries:
+                    partial.keep_if_resumable()
+                    raise _transport_error(url, exc) from exc

@@ -1,0 +1,242 @@
+"""The multipart upload, top to bottom: plan → token → mkblk/bput → record → mkfile → verify.
+
+1. **Plan.** :func:`~wcs_ext.transfer.upload_plan.prepare_file_upload` opens the resume
+   record and says which blocks the server does not hold whole yet; blocks are made one
+   at a time (:func:`~wcs_ext.protocol.blocks.iter_blocks`).
+2. **Blocks.** :meth:`_send_blocks` submits them to a :class:`WorkerPool`:
+   ``concurrency`` at once, at most ``max_in_flight`` submitted ahead, so memory does not
+   grow with the file. The first failure stops the others.
+3. **One block** (:meth:`_send_block`): the first chunk opens it (mkblk), the next ones
+   continue it (bput) in order, each with a fresh-enough upload token; every answer's
+   crc32 and offset are checked, the chunk goes into the etag, and the record is written.
+   A block whose ctx the server lost is sent whole again.
+4. **Finish** (:meth:`_finish`): mkfile with every block's last ctx, then the server's hash
+   must equal the local etag; only then is the record deleted.
+
+A stream of unknown size (:meth:`_stream_in_blocks`) goes the same way, its blocks read
+while earlier ones are sent, with no record (a stream cannot be read again).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import attrs
+
+from ...errors import WcsAPIError, WcsInputError
+from ...models import UploadResult
+from ...protocol.blocks import BlockSpan, new_upload_batch
+from ...protocol.checksum import EtagHasher
+from ...transfer.progress import ProgressCallback, ProgressTracker
+from ...transfer.record import BlockState
+from ...transfer.upload_plan import (
+    FileUpload,
+    UploadJob,
+    check_ack,
+    ctx_lost,
+    etag_of,
+    prepare_file_upload,
+    verify_hash,
+)
+from ...transfer.upload_requests import UploadRequests
+from .._io import BytesReader, FileReader, StreamReader, WorkerPool
+from ..client_core import AsyncClientCore
+
+__all__ = ["AsyncMultipartUploads"]
+
+MAX_BLOCK_RESTARTS = 3
+_HASH_READ = 4 * 1024 * 1024
+
+
+class AsyncMultipartUploads(AsyncClientCore):
+    """Uploads in blocks (mkblk/bput/mkfile): parallel, resumable, verified."""
+
+    @property
+    def _upload_requests(self) -> UploadRequests:
+        return UploadRequests(traffic_limit=self._transfer_config.traffic_limit)
+
+    async def _multipart_file(
+        self,
+        path: Path,
+        bucket: str,
+        key: str,
+        *,
+        upload_id: str | None,
+        progress: ProgressCallback | None,
+    ) -> UploadResult:
+        for attempt in range(2):
+            upload = prepare_file_upload(
+                self._transfer_config,
+                path=path,
+                bucket=bucket,
+                key=key,
+                upload_id=upload_id,
+                requests=self._upload_requests,
+                tokens=self._upload_tokens(bucket, key),
+                progress=progress,
+            )
+            with upload:
+                states = await self._send_file_blocks(upload)
+                upload.check_unchanged()
+                try:
+                    return await self._finish(upload.job, upload.size, states)
+                except WcsAPIError as exc:
+                    if attempt or not ctx_lost(exc):
+                        raise
+                    # mkfile: the server no longer holds blocks the record says it has
+                    # (they expired): forget the record and send everything once more.
+                    upload.record.delete()
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    async def _send_file_blocks(self, upload: FileUpload) -> list[BlockState]:
+        """Every block of the file sent (or held from before); their states in order."""
+        states: dict[int, BlockState] = {
+            index: state for index, state in upload.resumed.items() if state.complete
+        }
+        with upload.path.open("rb") as handle:
+            reader = FileReader(handle.fileno())
+            await self._send_blocks(upload.job, upload, reader, states)
+        return [states[index] for index in range(upload.block_count)]
+
+    async def _send_blocks(
+        self,
+        job: UploadJob,
+        upload: FileUpload,
+        reader: FileReader,
+        states: dict[int, BlockState],
+    ) -> None:
+        config = job.config
+        async with WorkerPool(config.concurrency, config.max_in_flight) as pool:
+            for block in upload.pending():
+                resumed = upload.resumed.get(block.index)
+                await pool.submit(self._send_block, job, block, resumed, reader, pool, states)
+
+    async def _send_block(
+        self,
+        job: UploadJob,
+        block: BlockSpan,
+        resumed: BlockState | None,
+        reader: FileReader | BytesReader,
+        pool: WorkerPool,
+        states: dict[int, BlockState],
+    ) -> None:
+        """Send one block (or what is missing of it), again whole if its ctx was lost."""
+        restarts = 0
+        while True:
+            try:
+                states[block.index] = await self._send_chunks(job, block, resumed, reader, pool)
+                return
+            except WcsAPIError as exc:
+                if not ctx_lost(exc) or restarts >= MAX_BLOCK_RESTARTS:
+                    raise
+                restarts += 1
+                resumed = None  # the server lost the block: send it whole again
+
+    async def _send_chunks(
+        self,
+        job: UploadJob,
+        block: BlockSpan,
+        resumed: BlockState | None,
+        reader: FileReader | BytesReader,
+        pool: WorkerPool,
+    ) -> BlockState:
+        hasher = EtagHasher()
+        offset, ctx = 0, ""
+        if resumed is not None and resumed.size == block.size:
+            # The server holds resumed.acked bytes: hash them again (a read, not an upload).
+            while offset < resumed.acked:
+                size = min(_HASH_READ, resumed.acked - offset)
+                hasher.update(await reader.read_at(block.offset + offset, size))
+                offset += size
+            ctx = resumed.ctx
+        counted = offset  # resumed bytes were counted when the upload started
+        state = resumed
+        try:
+            while offset < block.size:
+                await pool.checkpoint()
+                size = min(job.config.chunk_size, block.size - offset)
+                chunk = await reader.read_at(block.offset + offset, size)
+                if len(chunk) != size:
+                    raise WcsInputError("the file changed while it was being uploaded")
+                token = job.tokens.token()
+                if offset == 0:
+                    op = job.requests.make_block(token, job.batch, block.size, block.index, chunk)
+                    retry = job.config.retries.mkblk
+                else:
+                    op = job.requests.put_chunk(token, job.batch, ctx, offset, chunk)
+                    retry = job.config.retries.bput
+                ack = await self._run(op, retry)
+                check_ack(ack, chunk, offset + size, op.what)
+                hasher.update(chunk)
+                offset += size
+                ctx = ack.ctx
+                done = offset == block.size
+                state = BlockState(
+                    ctx=ctx,
+                    acked=offset,
+                    size=block.size,
+                    updated=time.time(),
+                    digests=tuple(d.hex() for d in hasher.block_digests()) if done else (),
+                )
+                if job.record is not None:
+                    job.record.acknowledge(block.index, state)
+                job.progress.add(size)
+                counted += size
+        except WcsAPIError as exc:
+            if ctx_lost(exc):
+                # Bytes counted for this block are gone from the server: take them back.
+                job.progress.add(-counted)
+                if job.record is not None:
+                    job.record.forget(block.index)
+            raise
+        assert state is not None  # the block has at least one byte, so one chunk was acknowledged
+        return attrs.evolve(state, digests=tuple(d.hex() for d in hasher.block_digests()))
+
+    async def _finish(self, job: UploadJob, size: int, states: list[BlockState]) -> UploadResult:
+        """mkfile with every block's last ctx, then the hash check; the record goes last."""
+        op = job.requests.make_file(
+            token=job.tokens.token(),
+            upload_batch=job.batch,
+            bucket=job.bucket,
+            key=job.key,
+            size=size,
+            ctxs=[state.ctx for state in states],
+        )
+        result = verify_hash(await self._run(op, job.config.retries.mkfile), etag_of(states))
+        if job.record is not None:
+            job.record.delete()
+        return result
+
+    async def _stream_in_blocks(
+        self,
+        reader: StreamReader,
+        first: bytes,
+        bucket: str,
+        key: str,
+        progress: ProgressCallback | None,
+    ) -> UploadResult:
+        """Blocks of a stream, each read while earlier ones are sent: at most
+        ``max_in_flight`` blocks are in memory besides the one being read."""
+        config = self._transfer_config
+        job = UploadJob(
+            bucket=bucket,
+            key=key,
+            requests=self._upload_requests,
+            tokens=self._upload_tokens(bucket, key),
+            batch=new_upload_batch(),
+            config=config,
+            progress=ProgressTracker(progress, None),
+        )
+        states: dict[int, BlockState] = {}
+        total, index, data = 0, 0, first
+        async with WorkerPool(config.concurrency, config.max_in_flight) as pool:
+            while data:
+                block = BlockSpan(index, total, len(data))
+                blocks = BytesReader(data, total)
+                await pool.submit(self._send_block, job, block, None, blocks, pool, states)
+                total, index = total + len(data), index + 1
+                del data, blocks  # the worker holds the only reference: freed once sent
+                data = await reader.read(config.block_size)
+        job.progress.set_total(total)
+        return await self._finish(job, total, [states[i] for i in range(index)])

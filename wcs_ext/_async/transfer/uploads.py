@@ -1,0 +1,133 @@
+"""The upload methods: one form POST for small files and streams, blocks above the
+threshold (``multipart.py`` tells that story), and streams of unknown size."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import AsyncIterable, Iterable
+
+from ...errors import WcsInputError
+from ...models import UploadResult
+from ...protocol.checksum import EtagHasher, Readable
+from ...transfer.progress import ProgressCallback, ProgressTracker
+from ...transfer.readers import EtagFile
+from ...transfer.upload_plan import local_file, verify_hash
+from .._io import StreamReader
+from .multipart import AsyncMultipartUploads
+
+__all__ = ["AsyncUploads"]
+
+
+def key_for(path: str | os.PathLike[str], key: str | None) -> str:
+    """The key of an upload: the one given, else the file's name."""
+    return key if key else os.path.basename(os.fspath(path))
+
+
+class AsyncUploads(AsyncMultipartUploads):
+    """The upload methods of the client."""
+
+    async def upload_file(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str | None = None,
+        *,
+        upload_id: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        """Upload a local file: one form POST when small, parallel blocks above the
+        threshold (resumable: running it again after a failure sends only what is missing).
+
+        ``key`` defaults to the file's name. The server's hash is checked against the
+        file's etag; a mismatch raises :class:`~wcs_ext.errors.WcsIntegrityError`.
+        """
+        file = local_file(path)
+        if file.stat().st_size > self._transfer_config.multipart_threshold:
+            return await self.multipart_upload(
+                file, bucket, key, upload_id=upload_id, progress=progress
+            )
+        return await self.simple_upload(file, bucket, key, progress=progress)
+
+    async def simple_upload(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        """One form POST (``/file/upload``), streamed from disk and hashed as it is sent."""
+        file = local_file(path)
+        key = key_for(path, key)
+        size = file.stat().st_size
+        with EtagFile(os.fspath(file), progress=ProgressTracker(progress, size)) as stream:
+            op = self._upload_requests.form_upload(
+                self._upload_tokens(bucket, key).token(), bucket, key, stream, size
+            )
+            result = await self._run(op, self._transfer_config.retries.form)
+            if stream.hasher.bytes_hashed != size:
+                raise WcsInputError(f"{file} changed while it was being uploaded")
+            return verify_hash(result, stream.hasher.etag())
+
+    async def multipart_upload(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str | None = None,
+        *,
+        upload_id: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        """Upload in blocks (mkblk/bput/mkfile), ``concurrency`` blocks at a time.
+
+        Progress is recorded in ``tmp_record_folder`` after every acknowledged chunk, under
+        ``upload_id`` (default: derived from target, file size, mtime and block size), so
+        an interrupted upload continues where it stopped. An empty file goes as a simple
+        upload.
+        """
+        file = local_file(path)
+        if file.stat().st_size == 0:
+            return await self.simple_upload(file, bucket, key, progress=progress)
+        return await self._multipart_file(
+            file, bucket, key_for(path, key), upload_id=upload_id, progress=progress
+        )
+
+    async def stream_upload(
+        self,
+        source: str | Readable | Iterable[bytes] | AsyncIterable[bytes],
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        """Upload from a URL (fetched and streamed, never held whole), a binary stream
+        with ``read(n)`` (stdin, a pipe, a socket file) or an iterable of ``bytes``
+        (with the asyncio client, an async iterable too); the size need not be known.
+
+        A stream that ends within the first block goes as one form upload.
+        """
+        if not isinstance(source, str):
+            return await self._stream(StreamReader(source), bucket, key, progress)
+        if not source.startswith(("http://", "https://")):
+            raise WcsInputError(f"stream source must be an http(s) URL, got {source!r}")
+        async with self._http("download").stream("GET", source) as response:
+            if response.status_code != 200:
+                raise WcsInputError(f"cannot fetch {source}: HTTP {response.status_code}")
+            reader = StreamReader(response.aiter_bytes())
+            return await self._stream(reader, bucket, key, progress)
+
+    async def _stream(
+        self, reader: StreamReader, bucket: str, key: str, progress: ProgressCallback | None
+    ) -> UploadResult:
+        block_size = self._transfer_config.block_size
+        first = await reader.read(block_size)
+        if len(first) == block_size:
+            return await self._stream_in_blocks(reader, first, bucket, key, progress)
+        token = self._upload_tokens(bucket, key).token()
+        op = self._upload_requests.form_upload(token, bucket, key, io.BytesIO(first), len(first))
+        result = await self._run(op, self._transfer_config.retries.form)
+        ProgressTracker(progress, len(first)).add(len(first))
+        hasher = EtagHasher()
+        hasher.update(first)
+        return verify_hash(result, hasher.etag())

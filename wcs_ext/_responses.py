@@ -1,0 +1,165 @@
+"""Reading WCS answers, written once for both client twins: the success model, the typed
+error (with WCS code, message and request id), and whether a failure may be retried.
+
+Every decision here is a pure function of the answer, as openai-python's base client
+makes them; the twins' send loops (``_async/client_core.py`` and its generated sync
+copy) only perform the I/O.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from wcs_client.types import Unset
+
+from ._retry import RetryPolicy, is_retryable_status
+from .errors import WcsError, WcsProtocolError, WcsTimeoutError, WcsTransportError, status_error
+
+__all__ = [
+    "Failure",
+    "error_from_response",
+    "int_code",
+    "next_delay",
+    "opt",
+    "parsed_or_raise",
+    "protocol_error",
+    "request_id_of",
+    "status_failure",
+    "transport_failure",
+]
+
+log = logging.getLogger("wcs_ext")
+
+M = TypeVar("M")
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    return response.headers.get("x-reqid") or None
+
+
+def _decode_body(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except ValueError:
+        return content.decode("utf-8", "replace").strip()
+
+
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]*>")
+_MAX_TEXT_MESSAGE = 200
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _text_message(text: str) -> str:
+    """A readable line from a non-JSON error body: a proxy's HTML page, plain text."""
+    title = _HTML_TITLE.search(text)
+    readable = title.group(1) if title else _HTML_TAG.sub(" ", text)
+    return _one_line(html.unescape(readable))[:_MAX_TEXT_MESSAGE]
+
+
+def error_from_response(response: httpx.Response, what: str) -> WcsError:
+    """The typed error for a non-2xx answer, with WCS code, message and request id."""
+    body = _decode_body(response.content)
+    code: int | str | None = None
+    message = ""
+    if isinstance(body, dict):
+        code = body.get("code")
+        message = _one_line(str(body.get("message") or body.get("error") or ""))
+    elif isinstance(body, str):
+        message = _text_message(body)
+    if not message:
+        message = "no error message in the answer"
+    return status_error(
+        response.status_code,
+        f"{what}: {message}",
+        code=code,
+        body=body,
+        request_id=request_id_of(response),
+    )
+
+
+def protocol_error(response: httpx.Response, what: str, detail: str) -> WcsProtocolError:
+    return WcsProtocolError(
+        f"{what}: {detail}",
+        status=response.status_code,
+        body=_decode_body(response.content),
+        request_id=request_id_of(response),
+    )
+
+
+def parsed_or_raise(parsed: object, response: httpx.Response, what: str, model: type[M]) -> M:
+    """``parsed`` (what the endpoint's ``parse_response`` made of ``response``) when it is
+    the documented success model; a protocol error when the body is not that shape."""
+    if not isinstance(parsed, model):
+        raise protocol_error(response, what, "the answer is not the documented JSON")
+    return parsed
+
+
+@attrs.frozen
+class Failure:
+    """A failed attempt: the error to raise, and whether asking again may help."""
+
+    error: WcsError
+    retryable: bool
+    retry_after: str | None = None
+    cause: BaseException | None = None
+
+
+def transport_failure(exc: httpx.HTTPError, what: str, *, idempotent: bool) -> Failure:
+    # A request that never connected did nothing: safe to repeat for any operation.
+    not_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+    if isinstance(exc, httpx.TimeoutException):
+        error: WcsError = WcsTimeoutError(f"{what}: timed out ({type(exc).__name__})")
+    else:
+        detail = str(exc) or type(exc).__name__
+        error = WcsTransportError(f"{what}: {detail}")
+    return Failure(error, retryable=not_sent or idempotent, cause=exc)
+
+
+def status_failure(response: httpx.Response, what: str, *, idempotent: bool) -> Failure:
+    status = response.status_code
+    not_processed = status in (408, 429, 503)
+    retryable = is_retryable_status(status) and (idempotent or not_processed)
+    return Failure(
+        error_from_response(response, what),
+        retryable=retryable,
+        retry_after=response.headers.get("retry-after"),
+    )
+
+
+def next_delay(failure: Failure, policy: RetryPolicy, retries_taken: int) -> float:
+    """Seconds to wait before trying again; raises the failure when it is final."""
+    delay = (
+        policy.delay(retries_taken, retry_after=failure.retry_after) if failure.retryable else None
+    )
+    if delay is None:
+        raise failure.error from failure.cause
+    log.debug("retrying after %.2fs: %s", delay, failure.error)
+    return delay
+
+
+V = TypeVar("V")
+
+
+def opt(value: V | Unset) -> V | None:
+    """A field of a generated model, with ``Unset`` (absent from the answer) as ``None``."""
+    return None if isinstance(value, Unset) else value
+
+
+def int_code(value: int | str | Unset | None) -> int | None:
+    """WCS codes come as ``3`` or ``"3"``; anything else is no code at all."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None

@@ -1,0 +1,86 @@
+# Generated from wcs_ext/_async/client_core.py by `make generate` (unasync): do not edit.
+# Change the async source and regenerate; `make test` fails when this file drifts.
+"""The client's core: one HTTP client per host, opened on first use, the send loop with
+retries, and the lifecycle (a call after ``close`` raises :class:`WcsClosedError`).
+
+Every resource and transfer class builds on :class:`SyncClientCore`; they describe
+their calls as :class:`~wcs_ext._base_client.Operation` s and hand them to :meth:`_run`.
+"""
+
+from __future__ import annotations
+
+from typing import Self, TypeVar
+
+import httpx
+
+from wcs_client.types import release
+
+from .._base_client import BaseClient, Host
+from .._operation import Operation
+from .._responses import Failure, next_delay, status_failure, transport_failure
+from .._retry import RetryPolicy
+from ..config import WcsConfig
+from . import _io
+
+__all__ = ["SyncClientCore"]
+
+T = TypeVar("T")
+
+
+class SyncClientCore(BaseClient):
+    """Configuration, the HTTP clients of the hosts, and the send loop."""
+
+    def __init__(
+        self,
+        config: WcsConfig | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        multipart_threshold: int | None = None,
+    ) -> None:
+        super().__init__(config, retry=retry, multipart_threshold=multipart_threshold)
+        self._transport = transport
+        self._http_clients: dict[Host, httpx.Client] = {}
+
+    def _http(self, host: Host) -> httpx.Client:
+        """The pooled HTTP client of ``host``, made on first use."""
+        self._check_open()
+        client = self._http_clients.get(host)
+        if client is None:
+            client = httpx.Client(transport=self._transport, **self._client_options(host))
+            self._http_clients[host] = client
+        return client
+
+    def _run(self, op: Operation[T], retry: RetryPolicy | None = None) -> T:
+        """Send ``op`` until it succeeds or fails for good (``retry``: the client's policy)."""
+        policy = retry or self._retry
+        retries_taken = 0
+        while True:
+            outcome = self._attempt(op)
+            if not isinstance(outcome, Failure):
+                return outcome
+            _io.sleep(next_delay(outcome, policy, retries_taken))
+            retries_taken += 1
+
+    def _attempt(self, op: Operation[T]) -> T | Failure:
+        try:
+            response = self._http(op.host).request(**op.request)
+        except httpx.HTTPError as exc:
+            return transport_failure(exc, op.what, idempotent=op.idempotent)
+        release(response)  # frees the request body (a chunk) now, not at the next GC
+        if 200 <= response.status_code < 400:
+            return op.parse(response)
+        return status_failure(response, op.what, idempotent=op.idempotent)
+
+    def close(self) -> None:
+        """Close the connections; the client cannot be used afterwards."""
+        self._closed = True
+        clients, self._http_clients = list(self._http_clients.values()), {}
+        for client in clients:
+            client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -1,0 +1,140 @@
+# Generated from wcs_ext/_async/resources/objects.py by `make generate` (unasync): do not edit.
+# Change the async source and regenerate; `make test` fails when this file drifts.
+"""Objects: stat, delete, move, copy and expiry, with their requests and answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import httpx
+
+from wcs_client.api.manage import copy_object, delete_object, move_object, stat_object
+from wcs_client.api.manage import set_deadline as set_deadline_endpoint
+from wcs_client.models import CodeMessage, ObjectStat, SetDeadlineForm
+
+from ..._operation import Operation, target_url
+from ..._responses import opt, parsed_or_raise, request_id_of
+from ...errors import WcsInputError
+from ...models import ObjectInfo, OperationResult
+from ...protocol.encoding import entry, urlsafe_b64encode
+from ..client_core import SyncClientCore
+
+__all__ = ["SyncObjects", "acknowledged"]
+
+
+def acknowledged(
+    what: str, parse: Callable[[httpx.Response], object]
+) -> Callable[[httpx.Response], OperationResult]:
+    """Reads the ``{code, message}`` answer of a management call that returns nothing."""
+
+    def read(response: httpx.Response) -> OperationResult:
+        ack = parsed_or_raise(parse(response), response, what, CodeMessage)
+        return OperationResult(message=opt(ack.message) or "OK", request_id=request_id_of(response))
+
+    return read
+
+
+def _object_info(key: str, raw: ObjectStat, request_id: str | None) -> ObjectInfo:
+    return ObjectInfo(
+        key=opt(raw.name) or key,
+        size=opt(raw.fsize),
+        hash=opt(raw.hash_),
+        mime_type=opt(raw.mime_type),
+        put_time_ms=opt(raw.put_time),
+        expiration_date=opt(raw.expiration_date) or None,
+        storage_class=opt(raw.storage_class),
+        request_id=request_id,
+    )
+
+
+def stat_operation(bucket: str, key: str) -> Operation[ObjectInfo]:
+    what = f"stat {target_url(bucket, key)}"
+
+    def read(response: httpx.Response) -> ObjectInfo:
+        raw = parsed_or_raise(stat_object.parse_response(response), response, what, ObjectStat)
+        return _object_info(key, raw, request_id_of(response))
+
+    return Operation(
+        what=what,
+        host="mgr",
+        request=stat_object.build_request(entry=entry(bucket, key)),
+        parse=read,
+    )
+
+
+def delete_operation(bucket: str, key: str) -> Operation[OperationResult]:
+    what = f"delete {target_url(bucket, key)}"
+    return Operation(
+        what=what,
+        host="mgr",
+        request=delete_object.build_request(entry=entry(bucket, key)),
+        parse=acknowledged(what, delete_object.parse_response),
+        idempotent=False,
+    )
+
+
+def move_or_copy_operation(
+    verb: Literal["move", "copy"],
+    src_bucket: str,
+    src_key: str,
+    dst_bucket: str,
+    dst_key: str | None = None,
+) -> Operation[OperationResult]:
+    dst_key = dst_key if dst_key else src_key
+    what = f"{verb} {target_url(src_bucket, src_key)} to {target_url(dst_bucket, dst_key)}"
+    endpoint = move_object if verb == "move" else copy_object
+    return Operation(
+        what=what,
+        host="mgr",
+        request=endpoint.build_request(
+            source=entry(src_bucket, src_key), destination=entry(dst_bucket, dst_key)
+        ),
+        parse=acknowledged(what, endpoint.parse_response),
+        idempotent=verb == "copy",
+    )
+
+
+def set_deadline_operation(bucket: str, key: str, days: int) -> Operation[OperationResult]:
+    if isinstance(days, bool) or not isinstance(days, int) or days < -1:
+        raise WcsInputError(
+            f"deadline must be a whole number of days, 0 (delete soon) or -1 (keep), got {days!r}"
+        )
+    what = f"set deadline of {target_url(bucket, key)}"
+    form = SetDeadlineForm(
+        bucket=urlsafe_b64encode(bucket), key=urlsafe_b64encode(key), deadline=days
+    )
+    return Operation(
+        what=what,
+        host="mgr",
+        request=set_deadline_endpoint.build_request(body=form),
+        parse=acknowledged(what, set_deadline_endpoint.parse_response),
+    )
+
+
+class SyncObjects(SyncClientCore):
+    """The object methods of the client."""
+
+    def stat(self, bucket: str, key: str) -> ObjectInfo:
+        """Size, hash, MIME type, upload time of one object; ``WcsNotFoundError`` if absent."""
+        return self._run(stat_operation(bucket, key))
+
+    def delete(self, bucket: str, key: str) -> OperationResult:
+        """Delete one object (not retried after an ambiguous failure: it may have happened)."""
+        return self._run(delete_operation(bucket, key))
+
+    def move(
+        self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str | None = None
+    ) -> OperationResult:
+        """Rename or move an object (``dst_key`` defaults to ``src_key``)."""
+        return self._run(move_or_copy_operation("move", src_bucket, src_key, dst_bucket, dst_key))
+
+    def copy(
+        self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str | None = None
+    ) -> OperationResult:
+        """Copy an object (``dst_key`` defaults to ``src_key``)."""
+        return self._run(move_or_copy_operation("copy", src_bucket, src_key, dst_bucket, dst_key))
+
+    def set_deadline(self, bucket: str, key: str, days: int) -> OperationResult:
+        """Expire an object after ``days`` days; 0 deletes it soon, -1 keeps it forever."""
+        return self._run(set_deadline_operation(bucket, key, days))

@@ -1,0 +1,78 @@
+"""Every tunable of a transfer in one place: :class:`TransferConfig`, from the settings."""
+
+from __future__ import annotations
+
+import attrs
+
+from .._retry import RetryPolicy
+from ..config import WcsConfig
+
+__all__ = ["DEFAULT_MULTIPART_THRESHOLD", "StepRetries", "TransferConfig"]
+
+DEFAULT_MULTIPART_THRESHOLD = 4 * 1024 * 1024
+"""Files larger than one default block go as parallel blocks (faster, and resumable)."""
+
+
+@attrs.frozen(kw_only=True)
+class StepRetries:
+    """Attempts per request kind: ``mkblk_retries``, ``bput_retries``, ``mkfile_retries``,
+    and ``connection_retries`` for a whole-file form upload."""
+
+    mkblk: RetryPolicy
+    bput: RetryPolicy
+    mkfile: RetryPolicy
+    form: RetryPolicy
+
+
+@attrs.frozen(kw_only=True)
+class TransferConfig:
+    """How uploads and downloads move bytes.
+
+    ``concurrency`` blocks are sent at once; at most ``max_in_flight`` blocks are
+    submitted and not yet done (each holds at most one chunk of a file, or its whole
+    bytes for a stream), so memory does not grow with the number of blocks.
+    """
+
+    multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD
+    block_size: int
+    chunk_size: int
+    concurrency: int
+    max_in_flight: int
+    record_folder: str
+    retries: StepRetries
+    download_retries: int
+    traffic_limit: int = 0
+
+    @classmethod
+    def from_config(
+        cls,
+        config: WcsConfig,
+        backoff: RetryPolicy | None = None,
+        *,
+        multipart_threshold: int | None = None,
+    ) -> TransferConfig:
+        """Attempts per step from the config; waits between them as ``backoff`` says."""
+        base = backoff or RetryPolicy()
+
+        def attempts(retries: int) -> RetryPolicy:
+            return attrs.evolve(base, max_retries=retries)
+
+        concurrency = max(config.concurrency, 1)  # 0 means "one block at a time"
+        return cls(
+            multipart_threshold=(
+                DEFAULT_MULTIPART_THRESHOLD if multipart_threshold is None else multipart_threshold
+            ),
+            block_size=config.block_size,
+            chunk_size=config.bput_size,
+            concurrency=concurrency,
+            max_in_flight=concurrency,
+            record_folder=config.tmp_record_folder,
+            retries=StepRetries(
+                mkblk=attempts(config.mkblk_retries),
+                bput=attempts(config.bput_retries),
+                mkfile=attempts(config.mkfile_retries),
+                form=attempts(config.connection_retries),
+            ),
+            download_retries=config.connection_retries,
+            traffic_limit=config.traffic_limit,
+        )
