@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
@@ -24,6 +25,7 @@ from .errors import WcsError, WcsProtocolError, WcsTimeoutError, WcsTransportErr
 
 __all__ = [
     "Failure",
+    "answer_reader",
     "error_from_response",
     "int_code",
     "next_delay",
@@ -38,6 +40,7 @@ __all__ = [
 log = logging.getLogger("wcs_ext")
 
 M = TypeVar("M")
+T = TypeVar("T")
 
 
 def request_id_of(response: httpx.Response) -> str | None:
@@ -103,6 +106,21 @@ def parsed_or_raise(parsed: object, response: httpx.Response, what: str, model: 
     if not isinstance(parsed, model):
         raise protocol_error(response, what, "the answer is not the documented JSON")
     return parsed
+
+
+def answer_reader(
+    what: str,
+    parse: Callable[[httpx.Response], object],
+    model: type[M],
+    convert: Callable[[M, httpx.Response], T],
+) -> Callable[[httpx.Response], T]:
+    """How an operation reads its success answer: the endpoint's ``parse`` must give the
+    documented ``model`` (else a protocol error), which ``convert`` turns into a result."""
+
+    def read(response: httpx.Response) -> T:
+        return convert(parsed_or_raise(parse(response), response, what, model), response)
+
+    return read
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import mimetypes
 from collections.abc import Callable, Sequence
-from typing import BinaryIO
+from typing import BinaryIO, TypedDict
 from urllib.parse import quote
 
 import httpx
@@ -20,27 +20,30 @@ from wcs_client.models import UploadResult as RawUploadResult
 from wcs_client.types import UNSET, File, Unset
 
 from .._operation import Operation
-from .._responses import parsed_or_raise, protocol_error, request_id_of
+from .._responses import answer_reader, parsed_or_raise, protocol_error, request_id_of
 from ..models import UploadResult
 from ..protocol.blocks import BlockAck
 
 __all__ = ["UploadRequests"]
 
 
-def _block_ack(
-    what: str, parse: Callable[[httpx.Response], object]
-) -> Callable[[httpx.Response], BlockAck]:
-    def read(response: httpx.Response) -> BlockAck:
-        ack = parsed_or_raise(parse(response), response, what, BlockResult)
-        return BlockAck(
-            ctx=ack.ctx,
-            offset=ack.offset,
-            crc32=ack.crc32,
-            checksum=ack.checksum,
-            request_id=request_id_of(response),
-        )
+def _block_ack(ack: BlockResult, response: httpx.Response) -> BlockAck:
+    return BlockAck(
+        ctx=ack.ctx,
+        offset=ack.offset,
+        crc32=ack.crc32,
+        checksum=ack.checksum,
+        request_id=request_id_of(response),
+    )
 
-    return read
+
+class _ChunkFields(TypedDict):
+    """What mkblk and bput send besides their path: the chunk and the upload headers."""
+
+    body: File
+    authorization: str
+    upload_batch: str
+    x_wos_traffic_limit: int | Unset
 
 
 def _upload_result(
@@ -96,6 +99,14 @@ class UploadRequests:
             parse=_upload_result(what, bucket, key, size, upload_file.parse_response),
         )
 
+    def _chunk(self, token: str, upload_batch: str, chunk: bytes) -> _ChunkFields:
+        return {
+            "body": File(payload=io.BytesIO(chunk)),
+            "authorization": token,
+            "upload_batch": upload_batch,
+            "x_wos_traffic_limit": self._traffic_limit,
+        }
+
     def make_block(
         self, token: str, upload_batch: str, block_size: int, block_index: int, chunk: bytes
     ) -> Operation[BlockAck]:
@@ -106,12 +117,9 @@ class UploadRequests:
             request=make_block.build_request(
                 block_size=block_size,
                 block_index=block_index,
-                body=File(payload=io.BytesIO(chunk)),
-                authorization=token,
-                upload_batch=upload_batch,
-                x_wos_traffic_limit=self._traffic_limit,
+                **self._chunk(token, upload_batch, chunk),
             ),
-            parse=_block_ack(what, make_block.parse_response),
+            parse=answer_reader(what, make_block.parse_response, BlockResult, _block_ack),
         )
 
     def put_chunk(
@@ -122,14 +130,9 @@ class UploadRequests:
             what=what,
             host="put",
             request=put_chunk.build_request(
-                ctx=ctx,
-                offset=offset,
-                body=File(payload=io.BytesIO(chunk)),
-                authorization=token,
-                upload_batch=upload_batch,
-                x_wos_traffic_limit=self._traffic_limit,
+                ctx=ctx, offset=offset, **self._chunk(token, upload_batch, chunk)
             ),
-            parse=_block_ack(what, put_chunk.parse_response),
+            parse=answer_reader(what, put_chunk.parse_response, BlockResult, _block_ack),
         )
 
     def make_file(

@@ -15,14 +15,13 @@ from wcs_client.models import (
     BucketStatIsListDetails,
     BucketStatResult,
     ListObjectsMode,
-    ObjectItem,
     ObjectList,
 )
 from wcs_client.models import BucketStatistics as RawBucketStatistics
 from wcs_client.types import UNSET
 
 from ..._operation import Operation, target_url
-from ..._responses import opt, parsed_or_raise, request_id_of
+from ..._responses import answer_reader, opt, request_id_of
 from ...errors import WcsInputError
 from ...models import (
     BucketInfo,
@@ -34,6 +33,7 @@ from ...models import (
 )
 from ...protocol.encoding import urlsafe_b64encode
 from ..client_core import AsyncClientCore
+from .objects import object_info
 
 __all__ = ["AsyncBuckets"]
 
@@ -54,22 +54,10 @@ def _bucket_info(raw: Bucket) -> BucketInfo:
     return BucketInfo(name=raw.name, created=opt(raw.ctime))
 
 
-def _object_item(raw: ObjectItem) -> ObjectInfo:
-    return ObjectInfo(
-        key=raw.key,
-        size=opt(raw.fsize),
-        hash=opt(raw.hash_),
-        mime_type=opt(raw.mime_type),
-        put_time_ms=opt(raw.put_time),
-        expiration_date=opt(raw.expiration_date) or None,
-        storage_class=opt(raw.storage_class),
-    )
-
-
 def _object_page(bucket: str, raw: ObjectList, request_id: str | None) -> ObjectPage:
     return ObjectPage(
         bucket=bucket,
-        items=tuple(_object_item(item) for item in opt(raw.items) or ()),
+        items=tuple(object_info(item.key, item) for item in opt(raw.items) or ()),
         common_prefixes=tuple(opt(raw.common_prefixes) or ()),
         marker=opt(raw.marker) or "",
         request_id=request_id,
@@ -89,12 +77,15 @@ def _bucket_usage(raw: BucketStatBucket) -> BucketUsage:
 def list_buckets_operation() -> Operation[list[BucketInfo]]:
     what = "list buckets"
 
-    def read(response: httpx.Response) -> list[BucketInfo]:
-        parsed = list_buckets.parse_response(response)
-        listing = parsed_or_raise(parsed, response, what, BucketList)
+    def convert(listing: BucketList, response: httpx.Response) -> list[BucketInfo]:
         return [_bucket_info(b) for b in opt(listing.buckets) or []]
 
-    return Operation(what=what, host="mgr", request=list_buckets.build_request(), parse=read)
+    return Operation(
+        what=what,
+        host="mgr",
+        request=list_buckets.build_request(),
+        parse=answer_reader(what, list_buckets.parse_response, BucketList, convert),
+    )
 
 
 def list_objects_operation(
@@ -113,8 +104,7 @@ def list_objects_operation(
         raise WcsInputError(f"mode must be 0 (files first) or 1 (folders first), got {mode}")
     what = f"list {target_url(bucket)}"
 
-    def read(response: httpx.Response) -> ObjectPage:
-        page = parsed_or_raise(list_objects.parse_response(response), response, what, ObjectList)
+    def convert(page: ObjectList, response: httpx.Response) -> ObjectPage:
         return _object_page(bucket, page, request_id_of(response))
 
     return Operation(
@@ -129,7 +119,7 @@ def list_objects_operation(
             start_time=UNSET if start_time is None else start_time,
             end_time=UNSET if end_time is None else end_time,
         ),
-        parse=read,
+        parse=answer_reader(what, list_objects.parse_response, ObjectList, convert),
     )
 
 
@@ -145,9 +135,7 @@ def bucket_usage_operation(
         raise WcsInputError("bucket usage needs at least one bucket name")
     what = f"bucket usage of {'|'.join(buckets)}"
 
-    def read(response: httpx.Response) -> list[BucketUsage]:
-        parsed = bucket_stat.parse_response(response)
-        result = parsed_or_raise(parsed, response, what, BucketStatResult)
+    def convert(result: BucketStatResult, response: httpx.Response) -> list[BucketUsage]:
         return [_bucket_usage(b) for b in opt(result.buckets) or []]
 
     return Operation(
@@ -160,7 +148,7 @@ def bucket_usage_operation(
             is_list_details=BucketStatIsListDetails("true" if list_details else "false"),
             storage_type=storage_type or UNSET,
         ),
-        parse=read,
+        parse=answer_reader(what, bucket_stat.parse_response, BucketStatResult, convert),
     )
 
 
@@ -169,9 +157,7 @@ def bucket_statistics_operation(
 ) -> Operation[BucketStatistics]:
     what = f"{kind} statistics of {target_url(bucket)}"
 
-    def read(response: httpx.Response) -> BucketStatistics:
-        parsed = bucket_statistics.parse_response(response)
-        stats = parsed_or_raise(parsed, response, what, RawBucketStatistics)
+    def convert(stats: RawBucketStatistics, response: httpx.Response) -> BucketStatistics:
         return BucketStatistics(
             name=opt(stats.name) or bucket,
             type=opt(stats.type_) or kind,
@@ -188,7 +174,7 @@ def bucket_statistics_operation(
             startdate=_date(start_date, "start date"),
             enddate=_date(end_date, "end date"),
         ),
-        parse=read,
+        parse=answer_reader(what, bucket_statistics.parse_response, RawBucketStatistics, convert),
     )
 
 

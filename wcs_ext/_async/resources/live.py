@@ -9,44 +9,18 @@ from wcs_client.models import WsliveList
 from wcs_client.types import UNSET
 
 from ..._operation import Operation
-from ..._responses import opt, parsed_or_raise, request_id_of
+from ..._responses import answer_reader, opt, request_id_of
 from ...models import LiveRecordings
 from ..client_core import AsyncClientCore
 
 __all__ = ["AsyncLive"]
 
 
-def wslive_list_operation(
-    channel: str,
-    start_time: str,
-    end_time: str,
-    bucket: str,
-    *,
-    start: int | None = None,
-    limit: int | None = None,
-) -> Operation[LiveRecordings]:
-    what = f"live recordings of {channel}"
-
-    def read(response: httpx.Response) -> LiveRecordings:
-        listing = parsed_or_raise(wslive_list.parse_response(response), response, what, WsliveList)
-        return LiveRecordings(
-            total=opt(listing.total),
-            items=tuple(r.to_dict() for r in opt(listing.items) or ()),
-            request_id=request_id_of(response),
-        )
-
-    return Operation(
-        what=what,
-        host="mgr",
-        request=wslive_list.build_request(
-            channelname=channel,
-            start_time=start_time,
-            end_time=end_time,
-            bucket=bucket,
-            start=UNSET if start is None else start,
-            limit=UNSET if limit is None else limit,
-        ),
-        parse=read,
+def _recordings(listing: WsliveList, response: httpx.Response) -> LiveRecordings:
+    return LiveRecordings(
+        total=opt(listing.total),
+        items=tuple(r.to_dict() for r in opt(listing.items) or ()),
+        request_id=request_id_of(response),
     )
 
 
@@ -64,6 +38,18 @@ class AsyncLive(AsyncClientCore):
         limit: int | None = None,
     ) -> LiveRecordings:
         """Recordings of a live channel between two ``YYYYMMDDhhmmss`` times."""
-        return await self._run(
-            wslive_list_operation(channel, start_time, end_time, bucket, start=start, limit=limit)
+        what = f"live recordings of {channel}"
+        op = Operation(
+            what=what,
+            host="mgr",
+            request=wslive_list.build_request(
+                channelname=channel,
+                start_time=start_time,
+                end_time=end_time,
+                bucket=bucket,
+                start=UNSET if start is None else start,
+                limit=UNSET if limit is None else limit,
+            ),
+            parse=answer_reader(what, wslive_list.parse_response, WsliveList, _recordings),
         )
+        return await self._run(op)

@@ -8,8 +8,7 @@ from wcs_client.api.manage import fops_execute, fops_status, image_detect
 from wcs_client.models import FopsRequest, FopsStatus, ImageDetectForm, ImageDetectResult
 
 from ..._operation import Operation, target_url
-from ..._responses import opt, parsed_or_raise, request_id_of
-from ...config import WcsConfig
+from ..._responses import answer_reader, opt, request_id_of
 from ...errors import WcsInputError
 from ...models import ImageDetection, Job, JobStatus
 from ...protocol.encoding import urlsafe_b64encode
@@ -19,58 +18,21 @@ from .jobs import job_options, job_status, submitted
 __all__ = ["AsyncFopsJobs", "AsyncMedia"]
 
 
-def fops_operation(
-    config: WcsConfig,
-    bucket: str,
-    key: str,
-    fops: str,
-    *,
-    notify_url: str | None = None,
-    force: bool | None = None,
-    separate: bool | None = None,
-) -> Operation[Job]:
-    if not fops:
-        raise WcsInputError("fops needs at least one processing command")
-    form = FopsRequest(
-        bucket=urlsafe_b64encode(bucket),
-        key=urlsafe_b64encode(key),
-        fops=urlsafe_b64encode(fops),
-        **job_options(config, notify_url, separate, force),
-    )
-    what = f"fops on {target_url(bucket, key)}"
-    return Operation(
-        what=what,
-        host="mgr",
-        request=fops_execute.build_request(body=form),
-        parse=submitted(what, fops_execute.parse_response),
-        idempotent=False,
-    )
-
-
 def fops_status_operation(persistent_id: str) -> Operation[JobStatus]:
     """The state of a processing job (no credentials needed: the endpoint is open)."""
     what = f"fops status of {persistent_id}"
-
-    def read(response: httpx.Response) -> JobStatus:
-        parsed = fops_status.parse_response(response)
-        return job_status(
-            parsed_or_raise(parsed, response, what, FopsStatus), request_id_of(response)
-        )
-
     return Operation(
         what=what,
         host="mgr",
         request=fops_status.build_request(persistent_id=persistent_id),
-        parse=read,
+        parse=answer_reader(what, fops_status.parse_response, FopsStatus, job_status),
     )
 
 
 def image_detect_operation(image_url: str, kind: str, bucket: str) -> Operation[ImageDetection]:
     what = f"{kind} detection of {image_url}"
 
-    def read(response: httpx.Response) -> ImageDetection:
-        parsed = image_detect.parse_response(response)
-        result = parsed_or_raise(parsed, response, what, ImageDetectResult)
+    def convert(result: ImageDetectResult, response: httpx.Response) -> ImageDetection:
         return ImageDetection(
             results=tuple(opt(result.results) or ()),
             message=opt(result.message) or "",
@@ -79,7 +41,10 @@ def image_detect_operation(image_url: str, kind: str, bucket: str) -> Operation[
 
     form = ImageDetectForm(image=urlsafe_b64encode(image_url), type_=kind, bucket=bucket)
     return Operation(
-        what=what, host="mgr", request=image_detect.build_request(body=form), parse=read
+        what=what,
+        host="mgr",
+        request=image_detect.build_request(body=form),
+        parse=answer_reader(what, image_detect.parse_response, ImageDetectResult, convert),
     )
 
 
@@ -100,14 +65,21 @@ class AsyncFopsJobs:
         separate: bool | None = None,
     ) -> Job:
         """Run processing commands (``|``-piped, ``;``-joined) on ``bucket/key``."""
-        op = fops_operation(
-            self._client.config,
-            bucket,
-            key,
-            fops,
-            notify_url=notify_url,
-            force=force,
-            separate=separate,
+        if not fops:
+            raise WcsInputError("fops needs at least one processing command")
+        form = FopsRequest(
+            bucket=urlsafe_b64encode(bucket),
+            key=urlsafe_b64encode(key),
+            fops=urlsafe_b64encode(fops),
+            **job_options(self._client.config, notify_url, separate, force),
+        )
+        what = f"fops on {target_url(bucket, key)}"
+        op = Operation(
+            what=what,
+            host="mgr",
+            request=fops_execute.build_request(body=form),
+            parse=submitted(what, fops_execute.parse_response),
+            idempotent=False,
         )
         return await self._client._run(op)
 

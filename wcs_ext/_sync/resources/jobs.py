@@ -31,7 +31,7 @@ from wcs_client.models import (
 from wcs_client.types import UNSET, Unset
 
 from ..._operation import Operation
-from ..._responses import int_code, opt, parsed_or_raise, request_id_of
+from ..._responses import answer_reader, int_code, opt, request_id_of
 from ...config import WcsConfig
 from ...errors import WcsInputError
 from ...models import Job, JobItem, JobStatus
@@ -69,14 +69,15 @@ def job_options(
     }
 
 
-def submitted(what: str, parse: Callable[[httpx.Response], object]) -> Callable[..., Job]:
+def submitted(
+    what: str, parse: Callable[[httpx.Response], object]
+) -> Callable[[httpx.Response], Job]:
     """Reads the answer of a job submission: the job's persistent id."""
 
-    def read(response: httpx.Response) -> Job:
-        result = parsed_or_raise(parse(response), response, what, PersistentIdResult)
+    def convert(result: PersistentIdResult, response: httpx.Response) -> Job:
         return Job(persistent_id=result.persistent_id, request_id=request_id_of(response))
 
-    return read
+    return answer_reader(what, parse, PersistentIdResult, convert)
 
 
 def _job_item(raw: FmgrStatusItem | FopsStatusItem) -> JobItem:
@@ -92,7 +93,7 @@ def _job_item(raw: FmgrStatusItem | FopsStatusItem) -> JobItem:
     )
 
 
-def job_status(raw: FmgrStatus | FopsStatus, request_id: str | None) -> JobStatus:
+def job_status(raw: FmgrStatus | FopsStatus, response: httpx.Response) -> JobStatus:
     """A job's state, from an fmgr or an fops status answer."""
     extra: dict[str, Any] = {}
     if isinstance(raw, FopsStatus):
@@ -105,7 +106,7 @@ def job_status(raw: FmgrStatus | FopsStatus, request_id: str | None) -> JobStatu
         code=int_code(raw.code),
         desc=opt(raw.desc) or "",
         items=tuple(_job_item(item) for item in items),
-        request_id=request_id,
+        request_id=request_id_of(response),
         raw=raw.to_dict(),
         **extra,
     )
@@ -136,18 +137,11 @@ def fmgr_operation(
 def fmgr_status_operation(persistent_id: str) -> Operation[JobStatus]:
     """The state of an fmgr job (no credentials needed: the endpoint is open)."""
     what = f"fmgr status of {persistent_id}"
-
-    def read(response: httpx.Response) -> JobStatus:
-        parsed = fmgr_status.parse_response(response)
-        return job_status(
-            parsed_or_raise(parsed, response, what, FmgrStatus), request_id_of(response)
-        )
-
     return Operation(
         what=what,
         host="mgr",
         request=fmgr_status.build_request(persistent_id=persistent_id),
-        parse=read,
+        parse=answer_reader(what, fmgr_status.parse_response, FmgrStatus, job_status),
     )
 
 

@@ -11,16 +11,16 @@ import httpx
 
 from wcs_client.api.manage import copy_object, delete_object, move_object, stat_object
 from wcs_client.api.manage import set_deadline as set_deadline_endpoint
-from wcs_client.models import CodeMessage, ObjectStat, SetDeadlineForm
+from wcs_client.models import CodeMessage, ObjectItem, ObjectStat, SetDeadlineForm
 
 from ..._operation import Operation, target_url
-from ..._responses import opt, parsed_or_raise, request_id_of
+from ..._responses import answer_reader, opt, request_id_of
 from ...errors import WcsInputError
 from ...models import ObjectInfo, OperationResult
 from ...protocol.encoding import entry, urlsafe_b64encode
 from ..client_core import SyncClientCore
 
-__all__ = ["SyncObjects", "acknowledged"]
+__all__ = ["SyncObjects", "acknowledged", "object_info"]
 
 
 def acknowledged(
@@ -28,16 +28,18 @@ def acknowledged(
 ) -> Callable[[httpx.Response], OperationResult]:
     """Reads the ``{code, message}`` answer of a management call that returns nothing."""
 
-    def read(response: httpx.Response) -> OperationResult:
-        ack = parsed_or_raise(parse(response), response, what, CodeMessage)
+    def convert(ack: CodeMessage, response: httpx.Response) -> OperationResult:
         return OperationResult(message=opt(ack.message) or "OK", request_id=request_id_of(response))
 
-    return read
+    return answer_reader(what, parse, CodeMessage, convert)
 
 
-def _object_info(key: str, raw: ObjectStat, request_id: str | None) -> ObjectInfo:
+def object_info(
+    key: str, raw: ObjectStat | ObjectItem, request_id: str | None = None
+) -> ObjectInfo:
+    """An object's facts from a stat answer or a listing entry."""
     return ObjectInfo(
-        key=opt(raw.name) or key,
+        key=key,
         size=opt(raw.fsize),
         hash=opt(raw.hash_),
         mime_type=opt(raw.mime_type),
@@ -50,16 +52,16 @@ def _object_info(key: str, raw: ObjectStat, request_id: str | None) -> ObjectInf
 
 def stat_operation(bucket: str, key: str) -> Operation[ObjectInfo]:
     what = f"stat {target_url(bucket, key)}"
-
-    def read(response: httpx.Response) -> ObjectInfo:
-        raw = parsed_or_raise(stat_object.parse_response(response), response, what, ObjectStat)
-        return _object_info(key, raw, request_id_of(response))
-
     return Operation(
         what=what,
         host="mgr",
         request=stat_object.build_request(entry=entry(bucket, key)),
-        parse=read,
+        parse=answer_reader(
+            what,
+            stat_object.parse_response,
+            ObjectStat,
+            lambda raw, response: object_info(opt(raw.name) or key, raw, request_id_of(response)),
+        ),
     )
 
 
