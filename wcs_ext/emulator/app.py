@@ -26,13 +26,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .downloads import download
+from .endpoints.downloads import download
+from .endpoints.jobs import FMGR_ROUTES, fmgr_status, fops_status, fops_submit
+from .endpoints.objects import managed, routes_table
+from .endpoints.uploads import form_upload, make_block, make_file, put_chunk
 from .faults import ConnectionDropper, FaultMiddleware, FaultPlan
-from .manage import managed, routes_table
 from .runtime import Runtime
 from .settings import EmulatorSettings
-from .tasks import FMGR_ROUTES, fmgr_status, fops_status, fops_submit
-from .uploads import form_upload, make_block, make_file, put_chunk
 from .wire import REQID_SCOPE_KEY, EmulatorError, error_response
 
 __all__ = ["create_app"]

@@ -17,15 +17,15 @@ import attrs
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from .blobs import BlobStore
-from .blocks import BlockLocks, BlockStore, CtxCodec
-from .db import Database
-from .jobs import JobRunner, JobStore
-from .operations import Operations
+from .endpoints.token_checks import Verifier
 from .settings import EmulatorSettings
-from .store import ObjectStore
-from .usage import UsageStats
-from .verify import Verifier
+from .state.blob_files import BlobStore
+from .state.database import Database
+from .state.job_commands import Operations
+from .state.job_queue import JobRunner, JobStore
+from .state.multipart_store import BlockLocks, BlockStore, CtxCodec
+from .state.object_store import ObjectStore
+from .state.usage_stats import UsageStats
 from .wire import EmulatorError, now_ms
 
 __all__ = ["Runtime", "read_body", "runtime_of", "stream_body"]

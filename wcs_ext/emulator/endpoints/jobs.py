@@ -11,10 +11,10 @@ from typing import Final
 
 from starlette.responses import JSONResponse, Response
 
-from .jobs import Item, JobKind, JobRecord, status_json
-from .manage import Call, Handler
-from .operations import FMGR_OPS, validate_fmgr_op
-from .wire import EmulatorError, bad_request, check_key, decode_b64_text
+from ..state.job_commands import FMGR_OPS, validate_fmgr_op
+from ..state.job_queue import Item, JobKind, JobRecord, status_json
+from ..wire import EmulatorError, bad_request, check_key, decode_b64_text
+from .objects import Call, Handler
 
 __all__ = ["FMGR_ROUTES", "fmgr_status", "fmgr_submitter", "fops_status", "fops_submit"]
 

@@ -14,9 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from .runtime import runtime_of
-from .store import no_file
-from .wire import EmulatorError, bad_request
+from ..runtime import runtime_of
+from ..state.object_store import no_file
+from ..wire import EmulatorError, bad_request
 
 __all__ = ["download"]
 

@@ -15,11 +15,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..protocol.encoding import urlsafe_b64encode
-from .runtime import Runtime, read_body, runtime_of
-from .store import ObjectRecord, no_file
-from .usage import KINDS
-from .wire import (
+from ...protocol.encoding import urlsafe_b64encode
+from ..runtime import Runtime, read_body, runtime_of
+from ..state.object_store import ObjectRecord, no_file
+from ..state.usage_stats import KINDS
+from ..wire import (
     EmulatorError,
     bad_request,
     decode_b64_text,

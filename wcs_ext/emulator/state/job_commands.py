@@ -19,13 +19,13 @@ from urllib.parse import unquote, urlparse
 import attrs
 import httpx
 
-from ..protocol.encoding import urlsafe_b64decode, urlsafe_b64encode
-from ..protocol.fmgr_ops import parse_op
-from ..protocol.signing import sign
-from .blobs import BlobStore, BlobWriter
-from .jobs import DONE, Item, JobRecord, status_json
-from .store import ObjectStore
-from .wire import EmulatorError, bad_request, check_key
+from ...protocol.encoding import urlsafe_b64decode, urlsafe_b64encode
+from ...protocol.fmgr_ops import parse_op
+from ...protocol.signing import sign
+from ..wire import EmulatorError, bad_request, check_key
+from .blob_files import BlobStore, BlobWriter
+from .job_queue import DONE, Item, JobRecord, status_json
+from .object_store import ObjectStore
 
 __all__ = ["FMGR_OPS", "Operations", "validate_fmgr_op"]
 

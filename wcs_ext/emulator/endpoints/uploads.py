@@ -21,22 +21,22 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..protocol.encoding import urlsafe_b64encode
-from ..protocol.signing import PutPolicy, sign
-from .blobs import BlobWriter
-from .forms import FormReceiver, boundary_of
-from .jobs import Item, JobRecord
-from .runtime import Runtime, read_body, runtime_of, stream_body
-from .store import ObjectRecord
-from .templates import UploadFacts, render_return_body, render_save_key, render_template
-from .verify import VerifiedUpload
-from .wire import (
+from ...protocol.encoding import urlsafe_b64encode
+from ...protocol.signing import PutPolicy, sign
+from ..runtime import Runtime, read_body, runtime_of, stream_body
+from ..state.blob_files import BlobWriter
+from ..state.job_queue import Item, JobRecord
+from ..state.object_store import ObjectRecord
+from ..wire import (
     EmulatorError,
     bad_request,
     check_key,
     decode_b64_text,
     unauthorized,
 )
+from .multipart_form import FormReceiver, boundary_of
+from .token_checks import VerifiedUpload
+from .upload_templates import UploadFacts, render_return_body, render_save_key, render_template
 
 __all__ = ["form_upload", "make_block", "make_file", "put_chunk"]
 

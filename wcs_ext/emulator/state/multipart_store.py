@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 import attrs
 
-from ..protocol.checksum import ETAG_BLOCK_SIZE
-from .blobs import BlobStore, BlobWriter
-from .db import Database
-from .wire import EmulatorError, bad_request, now_ms
+from ...protocol.checksum import ETAG_BLOCK_SIZE
+from ..wire import EmulatorError, bad_request, now_ms
+from .blob_files import BlobStore, BlobWriter
+from .database import Database
 
 if TYPE_CHECKING:
     from _hashlib import HASH
