@@ -19,7 +19,8 @@ import attrs
 
 from ...protocol.encoding import urlsafe_b64decode
 from ...protocol.signing import PutPolicy
-from ..wire import now_ms, unauthorized
+from ..clock import now_ms
+from ..errors import unauthorized
 
 __all__ = ["VerifiedUpload", "Verifier"]
 

@@ -17,7 +17,8 @@ from typing import Any, Final
 
 import attrs
 
-from ..wire import EmulatorError, bad_request, format_time, now_ms
+from ..clock import format_time, now_ms
+from ..errors import EmulatorError, bad_request
 from .blob_files import BlobStore, BlobWriter
 from .database import Database
 
