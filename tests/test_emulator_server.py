@@ -756,7 +756,7 @@ def test_a_crash_is_still_a_json_answer(tmp_path: Path, monkeypatch: pytest.Monk
     from starlette.testclient import TestClient
 
     from wcs_ext.emulator import EmulatorSettings, create_app
-    from wcs_ext.emulator.store import ObjectStore
+    from wcs_ext.emulator.state.object_store import ObjectStore
 
     def broken(self: ObjectStore) -> list[tuple[str, int]]:
         raise RuntimeError("disk on fire")

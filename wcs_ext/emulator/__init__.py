@@ -14,10 +14,11 @@ explains its part):
   policy, ``fsizeLimit`` exceeded), 404 missing bucket/key/job/endpoint, 405 wrong
   method, 413 oversized form, 416 bad range, 501 ``/imageDetect``, 579 failed upload
   callback, 614 key exists (upload without ``overwrite``, move/copy onto a key);
-  multipart ctx problems are HTTP 400 with WCS code 701 (``blocks``);
+  multipart ctx problems are HTTP 400 with WCS code 701 (``state.ctx_tokens``);
 * a key that already holds the same bytes is not a conflict: the upload (or copy) is
-  acknowledged, so repeating a request whose answer was lost is safe (``store``);
-* ``saveKey`` and ``returnBody`` variables: see ``templates``;
+  acknowledged, so repeating a request whose answer was lost is safe
+  (``state.object_store``);
+* ``saveKey`` and ``returnBody`` variables: see ``endpoints.upload_templates``;
 * ``/bucket/stat`` reports, per day, the storage of the objects stored now by their
   upload day (MiB-based MB, 3 decimals); ``/bucket/statistics`` answers
   ``{"code", "message", "name", "type", "data": [{"time": "YYYY-MM-DD", "value": n}]}``
@@ -26,7 +27,14 @@ explains its part):
   without ``mode`` keys come flat in byte order; ``mode`` 0 lists a directory's files
   then its folders, 1 the folders first;
 * ``expirationDate`` is ``YYYY-MM-DD hh:mm:ss`` in UTC, ``""`` when none;
-* fmgr/fops jobs and faults: see ``jobs``, ``operations`` and ``faults``.
+* fmgr/fops jobs and faults: see ``state.job_queue``, ``state.job_commands`` and
+  ``faults``.
+
+Layout: ``endpoints`` holds the HTTP routes and what they share to read requests and
+answer; ``state`` what the emulator keeps (SQLite, blob files, objects, multipart
+blocks, jobs); here, the app (``app``), the uvicorn server and its ready line
+(``server``), the state of one running emulator (``runtime``), its ``settings``,
+fault injection (``faults``), and the ``errors`` and ``clock`` every layer uses.
 """
 
 from .app import create_app

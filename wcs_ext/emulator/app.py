@@ -26,14 +26,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .downloads import download
+from .endpoints import buckets, downloads, jobs, media, objects, uploads
+from .endpoints.answers import REQID_SCOPE_KEY, error_response
+from .errors import EmulatorError
 from .faults import ConnectionDropper, FaultMiddleware, FaultPlan
-from .manage import managed, routes_table
 from .runtime import Runtime
 from .settings import EmulatorSettings
-from .tasks import FMGR_ROUTES, fmgr_status, fops_status, fops_submit
-from .uploads import form_upload, make_block, make_file, put_chunk
-from .wire import REQID_SCOPE_KEY, EmulatorError, error_response
 
 __all__ = ["create_app"]
 
@@ -110,19 +108,15 @@ class _State(TypedDict):
 
 
 def _routes() -> list[Route]:
-    routes = [
-        Route("/file/upload", form_upload, methods=["POST"]),
-        Route("/mkblk/{size:int}/{index:int}", make_block, methods=["POST"]),
-        Route("/bput/{ctx}/{offset:int}", put_chunk, methods=["POST"]),
-        Route("/mkfile/{size:int}{rest:path}", make_file, methods=["POST"]),
-        Route("/fops", managed(fops_submit), methods=["POST"]),
-        Route("/fmgr/status", managed(fmgr_status, signed=False), methods=["GET"]),
-        Route("/status/get/prefop", managed(fops_status, signed=False), methods=["GET"]),
-        Route("/dl/{bucket}/{key:path}", download, methods=["GET", "HEAD"]),
+    # No two routes match the same path, so their order does not matter.
+    return [
+        *uploads.routes(),
+        *jobs.routes(),
+        *downloads.routes(),
+        *buckets.routes(),
+        *objects.routes(),
+        *media.routes(),
     ]
-    routes += [Route(p, managed(h), methods=[m]) for p, m, h in routes_table]
-    routes += [Route(p, managed(h), methods=["POST"]) for p, h in FMGR_ROUTES]
-    return routes
 
 
 def create_app(

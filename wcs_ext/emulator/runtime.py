@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from collections.abc import Callable
 from typing import Final
 
@@ -17,33 +16,23 @@ import attrs
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from .blobs import BlobStore
-from .blocks import BlockLocks, BlockStore, CtxCodec
-from .db import Database
-from .jobs import JobRunner, JobStore
-from .operations import Operations
+from .clock import now_ms
+from .endpoints.token_checks import Verifier
 from .settings import EmulatorSettings
-from .store import ObjectStore
-from .usage import UsageStats
-from .verify import Verifier
-from .wire import EmulatorError, now_ms
+from .state.blob_files import BlobStore
+from .state.ctx_tokens import CtxCodec, stored_ctx_secret
+from .state.database import Database
+from .state.job_commands import Operations
+from .state.job_queue import JobRecord, JobRunner, JobStore
+from .state.multipart_store import BlockLocks, BlockStore
+from .state.object_store import ObjectStore
+from .state.usage_stats import UsageStats
 
-__all__ = ["Runtime", "read_body", "runtime_of", "stream_body"]
+__all__ = ["Runtime", "runtime_of"]
 
 log = logging.getLogger("wcs_ext.emulator")
 
 _DB_NAME: Final = "meta.sqlite3"
-_BATCH: Final = 1024 * 1024
-"""Body bytes gathered before one write in the threadpool: few thread hops, little memory."""
-
-
-def _ctx_secret(db: Database) -> bytes:
-    with db.transaction() as conn:
-        row = conn.execute("SELECT value FROM meta WHERE name = 'ctx_secret'").fetchone()
-        if row is None:
-            row = (secrets.token_hex(32),)
-            conn.execute("INSERT INTO meta (name, value) VALUES ('ctx_secret', ?)", row)
-    return bytes.fromhex(row[0])
 
 
 @attrs.define(kw_only=True)
@@ -70,7 +59,7 @@ class Runtime:
         objects = ObjectStore(db, blobs)
         objects.add_buckets(settings.buckets)
         blocks = BlockStore(
-            db, blobs, CtxCodec(_ctx_secret(db)), ttl_ms=int(settings.ctx_ttl * 1000)
+            db, blobs, CtxCodec(stored_ctx_secret(db)), ttl_ms=int(settings.ctx_ttl * 1000)
         )
         blocks.prune_missing()
         removed = blobs.clean(objects.live_blobs(), blocks.live_ids())
@@ -96,6 +85,12 @@ class Runtime:
     def close(self) -> None:
         self.db.close()
 
+    def start_job(self, job: JobRecord) -> str:
+        """Store a new job and queue it for the worker; returns its ``persistentId``."""
+        stored = self.jobs.create(job)
+        self.runner.submit(stored.id)
+        return stored.id
+
     async def sweep_forever(self) -> None:
         """Purge expired objects and blocks; reads hide them before this runs."""
         while True:
@@ -110,25 +105,3 @@ class Runtime:
 def runtime_of(request: Request) -> Runtime:
     runtime: Runtime = request.state.emulator
     return runtime
-
-
-async def read_body(request: Request, limit: int = 1024 * 1024) -> bytes:
-    """A small body (forms, ctx lists) in memory; larger than ``limit`` is a 413."""
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise EmulatorError(413, f"request body larger than {limit} bytes")
-    return bytes(body)
-
-
-async def stream_body(request: Request, write: Callable[[bytes], None]) -> None:
-    """Hand the body to ``write`` in ~1 MiB pieces, each written in the threadpool."""
-    pending = bytearray()
-    async for chunk in request.stream():
-        pending += chunk
-        if len(pending) >= _BATCH:
-            await run_in_threadpool(write, bytes(pending))
-            pending.clear()
-    if pending:
-        await run_in_threadpool(write, bytes(pending))

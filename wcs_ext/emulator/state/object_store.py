@@ -17,9 +17,10 @@ from typing import Any, Final
 
 import attrs
 
-from .blobs import BlobStore, BlobWriter
-from .db import Database
-from .wire import EmulatorError, bad_request, format_time, now_ms
+from ..clock import format_time, now_ms
+from ..errors import EmulatorError, bad_request
+from .blob_files import BlobStore, BlobWriter
+from .database import Database
 
 __all__ = ["ObjectRecord", "ObjectStore", "file_exists", "no_bucket", "no_file"]
 

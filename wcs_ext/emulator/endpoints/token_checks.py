@@ -17,9 +17,10 @@ from urllib.parse import unquote_to_bytes
 
 import attrs
 
-from ..protocol.encoding import urlsafe_b64decode
-from ..protocol.signing import PutPolicy
-from .wire import now_ms, unauthorized
+from ...protocol.encoding import urlsafe_b64decode
+from ...protocol.signing import PutPolicy
+from ..clock import now_ms
+from ..errors import unauthorized
 
 __all__ = ["VerifiedUpload", "Verifier"]
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 from typing import Final
 
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
-from .jobs import Item, JobKind, JobRecord, status_json
-from .manage import Call, Handler
-from .operations import FMGR_OPS, validate_fmgr_op
-from .wire import EmulatorError, bad_request, check_key, decode_b64_text
+from ..errors import EmulatorError, bad_request
+from ..state.job_commands import FMGR_OPS, validate_fmgr_op
+from ..state.job_queue import Item, JobKind, JobRecord, status_json
+from ..state.object_keys import check_key
+from .management_call import Call, Handler, managed
+from .request_parsing import decode_b64_text
 
-__all__ = ["FMGR_ROUTES", "fmgr_status", "fmgr_submitter", "fops_status", "fops_submit"]
+__all__ = ["fmgr_status", "fmgr_submitter", "fops_status", "fops_submit", "routes"]
 
 
 def _flag(call: Call, name: str) -> int:
@@ -32,9 +35,7 @@ def _notify_url(call: Call) -> str:
 
 
 def _submit(call: Call, job: JobRecord) -> Response:
-    stored = call.rt.jobs.create(job)
-    call.rt.runner.submit(stored.id)
-    return JSONResponse({"persistentId": stored.id})
+    return JSONResponse({"persistentId": call.rt.start_job(job)})
 
 
 def fmgr_submitter(op: str) -> Handler:
@@ -96,4 +97,13 @@ def fops_status(call: Call) -> Response:
     return _status(call, "fops")
 
 
-FMGR_ROUTES: Final = tuple((f"/fmgr/{op}", fmgr_submitter(op)) for op in FMGR_OPS)
+_FMGR_SUBMITTERS: Final = tuple((f"/fmgr/{op}", fmgr_submitter(op)) for op in FMGR_OPS)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/fops", managed(fops_submit), methods=["POST"]),
+        Route("/fmgr/status", managed(fmgr_status, signed=False), methods=["GET"]),
+        Route("/status/get/prefop", managed(fops_status, signed=False), methods=["GET"]),
+        *(Route(path, managed(submit), methods=["POST"]) for path, submit in _FMGR_SUBMITTERS),
+    ]

@@ -13,12 +13,13 @@ from typing import Final
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
+from starlette.routing import Route
 
-from .runtime import runtime_of
-from .store import no_file
-from .wire import EmulatorError, bad_request
+from ..errors import EmulatorError, bad_request
+from ..runtime import runtime_of
+from ..state.object_store import no_file
 
-__all__ = ["download"]
+__all__ = ["download", "routes"]
 
 _MAX_RANGES: Final = 100
 
@@ -75,3 +76,7 @@ async def download(request: Request) -> Response:
         stat_result=stat_result,
         headers={"ETag": f'"{record.hash}"'},
     )
+
+
+def routes() -> list[Route]:
+    return [Route("/dl/{bucket}/{key:path}", download, methods=["GET", "HEAD"])]

@@ -1,148 +1,32 @@
-"""The upload host: ``/file/upload`` and ``/mkblk`` -> ``/bput`` -> ``/mkfile``.
+"""The upload host's routes: ``/file/upload`` and ``/mkblk`` -> ``/bput`` -> ``/mkfile``.
 
-Key of the stored object, in order: the token's scope ``bucket:key``; else the form
-field ``key`` (or mkfile's ``/key/<b64>`` segment, or a ``Key: <b64>`` header); else
-the policy's ``saveKey`` (simple upload only). A scope key and a different explicit key
-is a 401: the token does not allow that key. ``fsizeLimit`` exceeded is a 401, as the
-docs say. The file part's own name and type never decide the key or the MIME type.
+Each reads the request (the form streamed into a blob, blocks and chunks streamed into
+their block file), then leaves the key, size limit and answer to ``upload_policy``.
+The file part's own name and type never decide the key or the MIME type.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import mimetypes
 from collections.abc import Mapping
-from typing import Any, Final
 
-import attrs
-import httpx
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
-from ..protocol.encoding import urlsafe_b64encode
-from ..protocol.signing import PutPolicy, sign
-from .blobs import BlobWriter
-from .forms import FormReceiver, boundary_of
-from .jobs import Item, JobRecord
-from .runtime import Runtime, read_body, runtime_of, stream_body
-from .store import ObjectRecord
-from .templates import UploadFacts, render_return_body, render_save_key, render_template
-from .verify import VerifiedUpload
-from .wire import (
-    EmulatorError,
-    bad_request,
-    check_key,
-    decode_b64_text,
-    unauthorized,
-)
+from ..errors import bad_request
+from ..runtime import Runtime, runtime_of
+from ..state.blob_files import BlobWriter
+from ..state.object_keys import mime_type_for
+from .multipart_form import FormReceiver, boundary_of
+from .request_parsing import decode_b64_text, read_body, stream_body
+from .token_checks import VerifiedUpload
+from .upload_policy import answer_upload, check_size, expiry, key_for
+from .upload_templates import UploadFacts
 
-__all__ = ["form_upload", "make_block", "make_file", "put_chunk"]
-
-_DAY_MS: Final = 86_400_000
-_CALLBACK_TIMEOUT: Final = 10.0
-
-
-def _key_for(policy: PutPolicy, explicit: str | None, facts: UploadFacts | None) -> str:
-    if policy.key is not None:
-        if explicit is not None and explicit != policy.key:
-            raise unauthorized(f"key {explicit!r} is outside the token's scope")
-        return check_key(policy.key)
-    if explicit:
-        return check_key(explicit)
-    if facts is not None and policy.save_key:
-        return check_key(render_save_key(policy.save_key, facts))
-    raise bad_request("no key: the token's scope names only a bucket and no key was given")
-
-
-def _check_size(policy: PutPolicy, size: int) -> None:
-    if policy.fsize_limit and size > policy.fsize_limit:
-        raise unauthorized(f"file size {size} exceeds the policy's fsizeLimit {policy.fsize_limit}")
-
-
-def _mime(key: str, given: str | None) -> str:
-    return given or mimetypes.guess_type(key)[0] or "application/octet-stream"
-
-
-def _expiry(rt: Runtime, days: str | None) -> int | None:
-    if not days:
-        return None
-    try:
-        count = int(days)
-    except ValueError:
-        raise bad_request(f"deadline must be a whole number of days, got {days!r}") from None
-    return None if count < 0 else rt.clock() + count * _DAY_MS
-
-
-def _callback(rt: Runtime, verified: VerifiedUpload, facts: UploadFacts) -> dict[str, Any]:
-    """POST the rendered callbackBody; its JSON answer becomes the upload's answer."""
-    policy = verified.policy
-    url = policy.callback_url or ""
-    body = render_template(policy.callback_body or "", facts)
-    headers = {
-        "Content-Type": "application/json"
-        if body.lstrip().startswith("{")
-        else "application/x-www-form-urlencoded"
-    }
-    secret_key = rt.verifier.secret_of(verified.access_key)
-    if secret_key is not None:
-        signature = sign(secret_key, f"{url}\n{body}".encode())
-        headers["Authorization"] = f"{verified.access_key}:{signature}"
-    try:
-        with httpx.Client(timeout=_CALLBACK_TIMEOUT) as http:
-            answer = http.post(url, content=body.encode(), headers=headers)
-        result = answer.json() if answer.status_code == 200 else None
-    except (httpx.HTTPError, ValueError) as exc:
-        raise EmulatorError(579, f"callback to {url} failed: {exc}") from None
-    if not isinstance(result, dict):
-        raise EmulatorError(579, f"callback to {url} did not answer 200 with a JSON object")
-    return result
-
-
-def _answer(
-    rt: Runtime,
-    verified: VerifiedUpload,
-    record: ObjectRecord,
-    facts: UploadFacts,
-    *,
-    redirect: bool,
-) -> Response:
-    """The answer to a stored upload: returnBody, persistentOps, callback, returnUrl."""
-    policy = verified.policy
-    facts = attrs.evolve(
-        facts, key=record.key, hash=record.hash, size=record.size, mime_type=record.mime
-    )
-    rt.usage.count(record.bucket, "uploadRequest")
-    rt.usage.count(record.bucket, "uploadTraffic", record.size)
-    if policy.return_body:
-        body = render_return_body(policy.return_body, facts)
-    else:
-        body = {"hash": record.hash, "key": record.key}
-    if policy.persistent_ops:
-        job = rt.jobs.create(
-            JobRecord(
-                id="",
-                kind="fops",
-                op="fops",
-                access_key=verified.access_key,
-                notify_url=policy.persistent_notify_url or "",
-                input_bucket=record.bucket,
-                input_key=record.key,
-                input_size=record.size,
-                items=tuple(Item(cmd=c) for c in policy.persistent_ops.split(";") if c),
-            )
-        )
-        rt.runner.submit(job.id)
-        body["persistentId"] = job.id
-    if policy.callback_url:
-        body = _callback(rt, verified, facts)
-    if redirect and policy.return_url:
-        separator = "&" if "?" in policy.return_url else "?"
-        location = f"{policy.return_url}{separator}upload_ret={urlsafe_b64encode(json.dumps(body))}"
-        return Response(status_code=303, headers={"Location": location})
-    return JSONResponse(body)
-
+__all__ = ["form_upload", "make_block", "make_file", "put_chunk", "routes"]
 
 # -- simple (form) upload ---------------------------------------------------------------
 
@@ -179,17 +63,17 @@ def _store_form(rt: Runtime, verified: VerifiedUpload, form: FormReceiver) -> Re
         fname=form.filename,
         user_vars={k[2:]: v for k, v in form.fields.items() if k.startswith("x:")},
     )
-    key = _key_for(policy, form.fields.get("key"), facts)
-    _check_size(policy, writer.size)
+    key = key_for(policy, form.fields.get("key"), facts)
+    check_size(policy, writer.size)
     record = rt.objects.store(
         policy.bucket,
         key,
         writer,
-        mime=_mime(key, form.fields.get("mimeType")),
+        mime=mime_type_for(key, form.fields.get("mimeType")),
         overwrite=policy.overwrite == 1,
-        expires_ms=_expiry(rt, form.fields.get("deadline")),
+        expires_ms=expiry(rt, form.fields.get("deadline")),
     )
-    return _answer(rt, verified, record, facts, redirect=True)
+    return answer_upload(rt, verified, record, facts, redirect=True)
 
 
 # -- blocks -----------------------------------------------------------------------------
@@ -269,7 +153,7 @@ def _finish_blocks(
 ) -> tuple[Response, list[str]]:
     policy = verified.policy
     rt.objects.require_bucket(policy.bucket)
-    key = _key_for(policy, extras.get("key"), None)
+    key = key_for(policy, extras.get("key"), None)
     try:
         ctx_list = body.decode("ascii").strip()
     except UnicodeDecodeError:
@@ -285,7 +169,7 @@ def _finish_blocks(
         if current is not None and current.hash == memo[2]:
             return JSONResponse(json.loads(memo[3])), []
     ctxs = [rt.blocks.codec.decode(text.strip()) for text in ctx_list.split(",")]
-    _check_size(policy, size)
+    check_size(policy, size)
     writer: BlobWriter = rt.blobs.writer()
     try:
         block_ids = rt.blocks.assemble(ctxs, policy.scope, size, writer)
@@ -293,7 +177,7 @@ def _finish_blocks(
             policy.bucket,
             key,
             writer,
-            mime=_mime(key, extras.get("mimeType")),
+            mime=mime_type_for(key, extras.get("mimeType")),
             overwrite=policy.overwrite == 1,
         )
     finally:
@@ -306,7 +190,16 @@ def _finish_blocks(
         put_ms=record.put_ms,
         user_vars={k[2:]: v for k, v in extras.items() if k.startswith("x:")},
     )
-    response = _answer(rt, verified, record, facts, redirect=False)
+    response = answer_upload(rt, verified, record, facts, redirect=False)
     answer = bytes(response.body).decode()
     rt.blocks.remember(digest, record.bucket, record.key, record.hash, answer)
     return response, block_ids
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/file/upload", form_upload, methods=["POST"]),
+        Route("/mkblk/{size:int}/{index:int}", make_block, methods=["POST"]),
+        Route("/bput/{ctx}/{offset:int}", put_chunk, methods=["POST"]),
+        Route("/mkfile/{size:int}{rest:path}", make_file, methods=["POST"]),
+    ]

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from .wire import bad_request
+from ..errors import bad_request
 
 __all__ = ["UploadFacts", "render_return_body", "render_save_key", "render_template"]
 

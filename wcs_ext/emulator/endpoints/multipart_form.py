@@ -16,8 +16,8 @@ from python_multipart import MultipartParser
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 
-from .blobs import BlobStore, BlobWriter
-from .wire import bad_request
+from ..errors import bad_request
+from ..state.blob_files import BlobStore, BlobWriter
 
 __all__ = ["FormReceiver", "boundary_of"]
 

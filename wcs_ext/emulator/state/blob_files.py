@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from ..protocol.checksum import EtagHasher
+from ...protocol.checksum import EtagHasher
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

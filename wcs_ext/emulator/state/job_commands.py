@@ -8,7 +8,6 @@ ends as a failed command saying so, never as a pretend success.
 from __future__ import annotations
 
 import json
-import mimetypes
 import posixpath
 import shutil
 import zipfile
@@ -19,13 +18,14 @@ from urllib.parse import unquote, urlparse
 import attrs
 import httpx
 
-from ..protocol.encoding import urlsafe_b64decode, urlsafe_b64encode
-from ..protocol.fmgr_ops import parse_op
-from ..protocol.signing import sign
-from .blobs import BlobStore, BlobWriter
-from .jobs import DONE, Item, JobRecord, status_json
-from .store import ObjectStore
-from .wire import EmulatorError, bad_request, check_key
+from ...protocol.encoding import urlsafe_b64decode, urlsafe_b64encode
+from ...protocol.fmgr_ops import parse_op
+from ...protocol.signing import sign
+from ..errors import EmulatorError, bad_request
+from .blob_files import BlobStore, BlobWriter
+from .job_queue import DONE, Item, JobRecord, status_json
+from .object_keys import check_key, mime_type_for
+from .object_store import ObjectStore
 
 __all__ = ["FMGR_OPS", "Operations", "validate_fmgr_op"]
 
@@ -72,10 +72,6 @@ def _entry(text: str, what: str) -> tuple[str, str]:
     if not sep:
         raise bad_request(f"{what} must be 'bucket:key', got {text!r}")
     return bucket, check_key(key)
-
-
-def _mime(key: str, given: str | None = None) -> str:
-    return given or mimetypes.guess_type(key)[0] or "application/octet-stream"
 
 
 class Operations:
@@ -156,7 +152,7 @@ class Operations:
             if expected and got != expected:
                 raise bad_request(f"md5 mismatch: expected {expected}, got {got}")
             record = self._objects.store(
-                params["bucket"], key, writer, mime=_mime(key, mime), overwrite=force
+                params["bucket"], key, writer, mime=mime_type_for(key, mime), overwrite=force
             )
         finally:
             writer.discard()

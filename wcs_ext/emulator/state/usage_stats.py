@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from .db import Database
-from .wire import now_ms
+from ..clock import now_ms
+from .database import Database
 
 __all__ = ["KINDS", "UsageStats"]
 

@@ -1,87 +1,35 @@
-"""Multipart blocks: their ctx tokens, their bytes on disk, and assembling them.
-
-A ctx is ``b64u(payload || mac)`` with no padding (safe raw in a URL path and in the
-comma-separated mkfile body). The payload holds the block id, its index, declared size,
-the offset the ctx stands for and when the block was made; the MAC is an HMAC-SHA256
-under a secret kept in the data directory, so a ctx cannot be forged or edited and
-stays valid across restarts. Every ctx problem is HTTP 400 with WCS code 701, whose
-cure is always the same: make the block again.
+"""Multipart uploads in progress: their blocks' bytes on disk and rows in SQLite, and
+assembling them into an object (the ctx tokens themselves: ``ctx_tokens``).
 
 A bput carries the ctx of the previous answer and must come at that ctx's offset. A
 ctx older than the block's newest data rewinds the block to its offset before the
-chunk is appended: that is exactly a retried bput whose answer was lost.
+chunk is appended: that is exactly a retried bput whose answer was lost. A finished
+mkfile's answer is remembered, so a repeated mkfile gets it again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import hashlib
-import hmac
-import struct
 import zlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 import attrs
 
-from ..protocol.checksum import ETAG_BLOCK_SIZE
-from .blobs import BlobStore, BlobWriter
-from .db import Database
-from .wire import EmulatorError, bad_request, now_ms
+from ...protocol.checksum import ETAG_BLOCK_SIZE
+from ..clock import now_ms
+from ..errors import bad_request
+from .blob_files import BlobStore, BlobWriter
+from .ctx_tokens import Ctx, CtxCodec, ctx_error
+from .database import Database
 
 if TYPE_CHECKING:
     from _hashlib import HASH
 
-__all__ = ["BlockAck", "BlockLocks", "BlockStore", "ChunkWriter", "Ctx", "CtxCodec", "ctx_error"]
+__all__ = ["BlockAck", "BlockLocks", "BlockStore", "ChunkWriter"]
 
-CTX_ERROR_CODE: Final = 701
-_PAYLOAD = struct.Struct(">B16sIQQQ")  # version, block id, index, size, offset, created ms
-_VERSION: Final = 1
-_MAC_SIZE: Final = 16
 _READ_SIZE: Final = 1024 * 1024
-
-
-def ctx_error(message: str) -> EmulatorError:
-    return EmulatorError(400, f"{message}; make the block again with mkblk", code=CTX_ERROR_CODE)
-
-
-@attrs.frozen
-class Ctx:
-    block_id: str
-    index: int
-    size: int
-    offset: int
-    created_ms: int
-
-
-class CtxCodec:
-    def __init__(self, secret: bytes) -> None:
-        self._secret = secret
-
-    def _mac(self, payload: bytes) -> bytes:
-        return hmac.new(self._secret, payload, hashlib.sha256).digest()[:_MAC_SIZE]
-
-    def encode(self, ctx: Ctx) -> str:
-        payload = _PAYLOAD.pack(
-            _VERSION, bytes.fromhex(ctx.block_id), ctx.index, ctx.size, ctx.offset, ctx.created_ms
-        )
-        token = base64.urlsafe_b64encode(payload + self._mac(payload))
-        return token.rstrip(b"=").decode("ascii")
-
-    def decode(self, text: str) -> Ctx:
-        try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        except (binascii.Error, ValueError):
-            raise ctx_error("unknown ctx") from None
-        payload, mac = raw[:-_MAC_SIZE], raw[-_MAC_SIZE:]
-        if len(payload) != _PAYLOAD.size or not hmac.compare_digest(mac, self._mac(payload)):
-            raise ctx_error("unknown ctx")
-        version, block_id, index, size, offset, created_ms = _PAYLOAD.unpack(payload)
-        if version != _VERSION:
-            raise ctx_error("unknown ctx")
-        return Ctx(block_id.hex(), index, size, offset, created_ms)
 
 
 @attrs.frozen

@@ -19,8 +19,9 @@ from typing import Any, Final, Literal
 import attrs
 from starlette.concurrency import run_in_threadpool
 
-from .db import Database
-from .wire import EmulatorError, now_ms
+from ..clock import now_ms
+from ..errors import EmulatorError
+from .database import Database
 
 __all__ = ["Item", "JobKind", "JobRecord", "JobRunner", "JobStore", "status_json"]
 
