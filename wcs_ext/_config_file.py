@@ -8,18 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from ._config_values import BY_FIELD, BY_KEY, SPECS, Origin
+from ._config_values import Origin
+from ._settings_table import BY_FIELD, BY_KEY, SETTINGS, home_dir
 from .errors import WcsConfigError
 
 ENV_CONFIG = "WCS_CONFIG"
 """Environment variable naming the config file (an explicit path wins over it)."""
 
 _DEFAULT_FILE_NAME = ".wcscfg"
-
-
-def home_dir(env: Mapping[str, str]) -> Path:
-    home = env.get("HOME")
-    return Path(home) if home else Path.home()
 
 
 class ParsedFile(NamedTuple):
@@ -126,10 +122,10 @@ def file_layer(parsed: ParsedFile | None, display: str, profile: str) -> Raw:
 
 def env_layer(env: Mapping[str, str]) -> Raw:
     raw: Raw = {}
-    for spec in SPECS:
-        text = env.get(spec.env, "")
+    for setting in SETTINGS:
+        text = env.get(setting.env, "")
         if text:  # an empty variable counts as unset
-            raw[spec.field] = (text, Origin(f"env {spec.env}", f"env {spec.env}"))
+            raw[setting.field] = (text, Origin(f"env {setting.env}", f"env {setting.env}"))
     return raw
 
 

@@ -1,4 +1,4 @@
-"""The settings of ``.wcscfg``: their table, and how a value is typed and validated."""
+"""How a value of a setting (a row of ``_settings_table``) is typed and validated."""
 
 from __future__ import annotations
 
@@ -7,71 +7,10 @@ import os
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
+from ._settings_table import BLOCK_UNIT, BY_FIELD, MODE_OMIT, SETTINGS, Kind, Setting
 from .errors import WcsConfigError
-
-BLOCK_UNIT = 4 * 1024 * 1024
-"""WCS blocks are multiples of 4 MiB; ``block_size`` must be one."""
-
-Kind = Literal["str", "int", "float", "bool", "mode"]
-
-
-class Spec(NamedTuple):
-    field: str
-    key: str  # the key in the .wcscfg file
-    kind: Kind
-
-    @property
-    def env(self) -> str:
-        return f"WCS_{self.field.upper()}"
-
-
-# One row per setting of wcs-api.md §8.2 (38 keys), in the order of that table.
-SPECS: tuple[Spec, ...] = (
-    Spec("access_key", "access_key", "str"),
-    Spec("secret_key", "secret_key", "str"),
-    Spec("put_url", "put_url", "str"),
-    Spec("mgr_url", "mgr_url", "str"),
-    Spec("block_size", "block_size", "int"),
-    Spec("bput_size", "bput_size", "int"),
-    Spec("connection_retries", "connection_retries", "int"),
-    Spec("connection_timeout", "connection_timeout", "float"),
-    Spec("mkblk_retries", "mkblk_retries", "int"),
-    Spec("bput_retries", "bput_retries", "int"),
-    Spec("mkfile_retries", "mkfile_retries", "int"),
-    Spec("tmp_record_folder", "tmp_record_folder", "str"),
-    Spec("concurrency", "concurrency", "int"),
-    Spec("ishttps", "ishttps", "bool"),
-    Spec("isverify", "isverify", "bool"),
-    Spec("keepalive", "keepalive", "bool"),
-    Spec("upload_id", "upload_id", "str"),
-    Spec("output", "output", "str"),
-    Spec("notifyurl", "notifyurl", "str"),
-    Spec("separate", "separate", "int"),
-    Spec("force", "force", "int"),
-    Spec("limit", "limit", "int"),
-    Spec("prefix", "prefix", "str"),
-    Spec("mode", "mode", "mode"),
-    Spec("marker", "marker", "str"),
-    Spec("overwrite", "overwrite", "int"),
-    Spec("return_url", "returnUrl", "str"),
-    Spec("return_body", "returnBody", "str"),
-    Spec("callback_url", "callbackUrl", "str"),
-    Spec("callback_body", "callbackBody", "str"),
-    Spec("persistent_notify_url", "persistentNotifyUrl", "str"),
-    Spec("persistent_ops", "persistentOps", "str"),
-    Spec("content_detect", "contentDetect", "str"),
-    Spec("detect_notify_url", "detectNotifyURL", "str"),
-    Spec("detect_notify_rule", "detectNotifyRule", "str"),
-    Spec("hash_algorithm", "hashAlgorithm", "str"),
-    Spec("deadline", "deadline", "int"),
-    Spec("traffic_limit", "traffic_limit", "int"),
-)
-BY_FIELD: Mapping[str, Spec] = MappingProxyType({s.field: s for s in SPECS})
-BY_KEY: Mapping[str, Spec] = MappingProxyType({s.key: s for s in SPECS})
-
-MODE_OMIT = 3  # the original's file value for "send no mode"
 
 
 class Origin(NamedTuple):
@@ -99,9 +38,9 @@ _KIND_TEXT: Mapping[Kind, str] = MappingProxyType(
 )
 
 
-def setting_name(spec: Spec, origin: Origin) -> str:
+def setting_name(setting: Setting, origin: Origin) -> str:
     """The setting as its source spells it: the file key for file values."""
-    return spec.key if origin.label.startswith(("file ", "profile ")) else spec.field
+    return setting.key if origin.label.startswith(("file ", "profile ")) else setting.field
 
 
 def shown(value: object) -> str:
@@ -109,46 +48,46 @@ def shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def type_error(spec: Spec, value: object, origin: Origin) -> WcsConfigError:
-    message = f"{origin.where}: {setting_name(spec, origin)} must be {_KIND_TEXT[spec.kind]}"
-    if spec.field != "secret_key":
+def type_error(setting: Setting, value: object, origin: Origin) -> WcsConfigError:
+    message = f"{origin.where}: {setting_name(setting, origin)} must be {_KIND_TEXT[setting.kind]}"
+    if not setting.secret:
         message += f", got {shown(value)}"
     return WcsConfigError(message)
 
 
-def parse_value(spec: Spec, value: object, origin: Origin) -> object:
+def parse_value(setting: Setting, value: object, origin: Origin) -> object:
     """``value`` (text from a file/env/CLI, or already typed) as the field's type."""
-    if isinstance(value, str) and spec.kind != "str":
+    if isinstance(value, str) and setting.kind != "str":
         text = value.strip()
-        if spec.kind == "bool":
+        if setting.kind == "bool":
             if text.lower() in _BOOLS:
                 return _BOOLS[text.lower()]
-        elif spec.kind == "float":
+        elif setting.kind == "float":
             if _FLOAT.fullmatch(text) and math.isfinite(float(text)):
                 return float(text)
         elif _INT.fullmatch(text):
-            return mode_value(spec, int(text), origin) if spec.kind == "mode" else int(text)
-        raise type_error(spec, value, origin)
-    if spec.field == "tmp_record_folder" and isinstance(value, os.PathLike):
+            return mode_value(setting, int(text), origin) if setting.kind == "mode" else int(text)
+        raise type_error(setting, value, origin)
+    if setting.field == "tmp_record_folder" and isinstance(value, os.PathLike):
         value = os.fspath(value)
-    if spec.kind == "mode" and isinstance(value, int) and not isinstance(value, bool):
-        return mode_value(spec, value, origin)
-    if spec.kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+    if setting.kind == "mode" and isinstance(value, int) and not isinstance(value, bool):
+        return mode_value(setting, value, origin)
+    if setting.kind == "float" and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    check_type(spec, value, origin)
+    check_type(setting, value, origin)
     return value
 
 
-def mode_value(spec: Spec, value: int, origin: Origin) -> int | None:
+def mode_value(setting: Setting, value: int, origin: Origin) -> int | None:
     if value == MODE_OMIT:
         return None
     if value in (0, 1):
         return value
-    raise type_error(spec, value, origin)
+    raise type_error(setting, value, origin)
 
 
-def check_type(spec: Spec, value: object, origin: Origin) -> None:
-    kind = spec.kind
+def check_type(setting: Setting, value: object, origin: Origin) -> None:
+    kind = setting.kind
     if kind == "str":
         ok = isinstance(value, str)
     elif kind == "bool":
@@ -161,7 +100,7 @@ def check_type(spec: Spec, value: object, origin: Origin) -> None:
     else:
         ok = isinstance(value, int) and not isinstance(value, bool)
     if not ok:
-        raise type_error(spec, value, origin)
+        raise type_error(setting, value, origin)
 
 
 _HOST = re.compile(r"\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+")
@@ -206,9 +145,9 @@ class _Checker:
         self.origins = origins
 
     def fail(self, field: str, rule: str, *, show: bool = True) -> WcsConfigError:
-        spec, origin = BY_FIELD[field], self.origins[field]
+        setting, origin = BY_FIELD[field], self.origins[field]
         got = f", got {shown(self.values[field])}" if show else ""
-        return WcsConfigError(f"{origin.where}: {setting_name(spec, origin)} {rule}{got}")
+        return WcsConfigError(f"{origin.where}: {setting_name(setting, origin)} {rule}{got}")
 
     def as_int(self, field: str) -> int:
         value = self.values[field]
@@ -229,10 +168,10 @@ def validate(values: Mapping[str, object], origins: Mapping[str, Origin]) -> Non
 
 
 def _validate_text(check: _Checker) -> None:
-    for spec in SPECS:
-        value = check.values[spec.field]
+    for setting in SETTINGS:
+        value = check.values[setting.field]
         if isinstance(value, str) and ("\n" in value or "\r" in value or "\0" in value):
-            raise check.fail(spec.field, "must be one line of text", show=False)
+            raise check.fail(setting.field, "must be one line of text", show=False)
     for field in ("access_key", "secret_key"):
         if len(check.as_text(field)) == 1:
             raise check.fail(field, "must be empty or at least 2 characters long", show=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._settings_table import SETTINGS
 from .auth import credentials_of
 from .config import WcsConfig
 from .protocol.signing import PutPolicy, upload_token
@@ -11,19 +12,8 @@ from .transfer.upload_plan import TokenSource
 
 __all__ = ["policy_from_config", "upload_tokens"]
 
-# Config field -> PutPolicy field for the options that go into every upload policy.
-_CONFIG_POLICY_FIELDS = (
-    "return_url",
-    "return_body",
-    "callback_url",
-    "callback_body",
-    "persistent_ops",
-    "persistent_notify_url",
-    "content_detect",
-    "detect_notify_url",
-    "detect_notify_rule",
-    "hash_algorithm",
-)
+# (config field, PutPolicy field) for the settings that go into every upload policy.
+_POLICY_SETTINGS = tuple((s.field, s.policy) for s in SETTINGS if s.policy is not None)
 
 
 def policy_from_config(
@@ -36,14 +26,12 @@ def policy_from_config(
 ) -> PutPolicy:
     """A policy for ``bucket:key`` with the configured options; ``overrides`` win.
 
-    Empty options are left out and ``overwrite`` is sent only when it is 1: the
+    Empty options are left out, so ``overwrite`` is sent only when it is 1: the
     original sent ``"overwrite": 0`` whenever the file merely mentioned it.
     """
     options: dict[str, Any] = {
-        name: value for name in _CONFIG_POLICY_FIELDS if (value := getattr(config, name))
+        policy: value for field, policy in _POLICY_SETTINGS if (value := getattr(config, field))
     }
-    if config.overwrite:
-        options["overwrite"] = 1
     options.update({name: value for name, value in overrides.items() if value is not None})
     return PutPolicy.for_object(bucket, key, lifetime=config.deadline, now=now, **options)
 

@@ -6,7 +6,7 @@ Values come from five layers, highest first::
     env        WCS_<FIELD>  (WCS_ACCESS_KEY, ...)      source "env WCS_X"
     profile    [NAME] section of the file              source "profile NAME in PATH"
     file       keys before any section + [default]     source "file PATH"
-    built-in   the defaults below                      source "default"
+    built-in   the defaults of the settings table      source "default"
 
 The file is the original ``.wcscfg`` (``wcs-api.md`` §8): ``key = value`` lines,
 ``#`` comments, ``[section]`` headers; its keys are the original's, case-sensitive
@@ -14,6 +14,9 @@ The file is the original ``.wcscfg`` (``wcs-api.md`` §8): ``key = value`` lines
 value is typed when it is read, every error is a one-line :class:`WcsConfigError`
 naming key and source (never the secret key's value), nothing is read at import
 time and no state is shared between two loads.
+
+Each setting (field, key, kind, default, env name, CLI option, policy field) is one
+row of ``_settings_table``; this module adds loading, validation and writing.
 """
 
 from __future__ import annotations
@@ -33,24 +36,20 @@ from ._config_file import (
     Raw,
     env_layer,
     file_layer,
-    home_dir,
     locate,
     override_layer,
     read_file,
     replace_section,
 )
-from ._config_values import (
+from ._config_values import DEFAULT_ORIGIN, Origin, check_type, parse_value, render, validate
+from ._settings_table import (
     BLOCK_UNIT,
     BY_FIELD,
-    BY_KEY,
-    DEFAULT_ORIGIN,
-    MODE_OMIT,
-    SPECS,
-    Origin,
-    check_type,
-    parse_value,
-    render,
-    validate,
+    DUMP_ORDER,
+    SETTINGS,
+    WcsConfigFields,
+    default_record_folder,
+    home_dir,
 )
 from .errors import WcsConfigError
 
@@ -75,25 +74,15 @@ ENV_PROFILE = "WCS_PROFILE"
 # used it; we read it as "not set" so such files land in the per-user folder.
 _ORIGINAL_RECORD_FOLDERS = frozenset({"/tmp/multipart", "/tmp/multipart/"})  # noqa: S108
 
-FILE_KEYS: Mapping[str, str] = MappingProxyType({s.field: s.key for s in SPECS})
-"""Field name -> ``.wcscfg`` key (e.g. ``"return_url" -> "returnUrl"``), all 38 settings."""
+FILE_KEYS: Mapping[str, str] = MappingProxyType({s.field: s.key for s in SETTINGS})
+"""Field name -> ``.wcscfg`` key (e.g. ``"return_url" -> "returnUrl"``), every setting."""
 
-ENV_VARS: Mapping[str, str] = MappingProxyType({s.field: s.env for s in SPECS})
+ENV_VARS: Mapping[str, str] = MappingProxyType({s.field: s.env for s in SETTINGS})
 """Field name -> environment variable (``WCS_<FIELD_NAME_UPPER>``)."""
 
 
 # ---------------------------------------------------------------------------
 # helpers usable without a config
-
-
-def default_record_folder(env: Mapping[str, str] | None = None) -> str:
-    """The per-user resume-record folder: ``$XDG_STATE_HOME/wcs-ext/multipart``, else
-    ``~/.local/state/wcs-ext/multipart``. Computed on each call from ``env`` (default
-    ``os.environ``), never at import time."""
-    environ = os.environ if env is None else env
-    state = environ.get("XDG_STATE_HOME", "")
-    base = Path(state) if state and os.path.isabs(state) else home_dir(environ) / ".local" / "state"
-    return str(base / "wcs-ext" / "multipart")
 
 
 def config_path(
@@ -115,85 +104,26 @@ def mask_secret(value: str) -> str:
     return "****" + value[-(2 if len(value) < 16 else 4) :]
 
 
-def _secret_repr(value: str) -> str:
-    return "'****'" if value else "''"
-
-
-def _as_float(value: float) -> float:
-    # Ints become floats; anything else is left for the type check in validation.
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return value
-
-
-def _omit_mode(value: int | None) -> int | None:
-    return None if value == MODE_OMIT and not isinstance(value, bool) else value
-
-
-def _record_folder_factory() -> str:
-    return default_record_folder()
-
-
 # ---------------------------------------------------------------------------
 # the config
 
 
 @attrs.frozen(kw_only=True)
-class WcsConfig:
+class WcsConfig(WcsConfigFields):
     """All settings of the original ``.wcscfg`` (§8.2), typed and validated.
 
     Build it with :meth:`load` (file + env + profile + overrides) or directly
     (``WcsConfig(access_key=..., secret_key=..., put_url=..., mgr_url=...)``);
     both validate. Instances are immutable: use :meth:`with_overrides` for a copy.
+    The fields (``access_key``, ``block_size``, ...) are declared, one row each, in
+    ``_settings_table``.
     """
 
-    access_key: str = ""
-    secret_key: str = attrs.field(default="", repr=_secret_repr)
-    put_url: str = ""
-    mgr_url: str = ""
-    block_size: int = BLOCK_UNIT
-    bput_size: int = BLOCK_UNIT
-    connection_retries: int = 3
-    connection_timeout: float = attrs.field(default=40.0, converter=_as_float)
-    mkblk_retries: int = 3
-    bput_retries: int = 3
-    mkfile_retries: int = 3
-    tmp_record_folder: str = attrs.field(factory=_record_folder_factory)
-    concurrency: int = 4
-    ishttps: bool = False
-    isverify: bool = True
-    # The original defaults to False (`Connection: close` on every POST, a handshake per
-    # chunk, §11). We reuse connections by default on purpose; a file may still say False.
-    keepalive: bool = True
-    upload_id: str = ""
-    output: str = ""
-    notifyurl: str = ""
-    separate: int = 0
-    force: int = 0
-    limit: int = 1000
-    prefix: str = ""
-    # list mode 0 or 1; None = not sent (the original's 3, also accepted here)
-    mode: int | None = attrs.field(default=None, converter=_omit_mode)
-    marker: str = ""
-    overwrite: int = 0
-    return_url: str = ""
-    return_body: str = ""
-    callback_url: str = ""
-    callback_body: str = ""
-    persistent_notify_url: str = ""
-    persistent_ops: str = ""
-    content_detect: str = ""
-    detect_notify_url: str = ""
-    detect_notify_rule: str = ""
-    hash_algorithm: str = ""
-    deadline: int = 7200
-    traffic_limit: int = 0
-
     def __attrs_post_init__(self) -> None:
-        values = {s.field: getattr(self, s.field) for s in SPECS}
+        values = {s.field: getattr(self, s.field) for s in SETTINGS}
         origin = Origin("argument", "argument")
-        for spec in SPECS:
-            check_type(spec, values[spec.field], origin)
+        for setting in SETTINGS:
+            check_type(setting, values[setting.field], origin)
         validate(values, dict.fromkeys(values, origin))
 
     # -- loading -------------------------------------------------------------
@@ -250,14 +180,14 @@ class WcsConfig:
     def with_overrides(self, **overrides: object) -> Self:
         """A validated copy with some fields replaced (values typed or as text;
         ``mode=None`` means "omit")."""
-        values: dict[str, object] = {s.field: getattr(self, s.field) for s in SPECS}
+        values: dict[str, object] = {s.field: getattr(self, s.field) for s in SETTINGS}
         origins = dict.fromkeys(values, Origin("current value", "current value"))
         for name, value in overrides.items():
-            spec = BY_FIELD.get(name)
-            if spec is None:
+            setting = BY_FIELD.get(name)
+            if setting is None:
                 raise WcsConfigError(f"override: unknown setting {name!r}")
             origin = Origin("override", "override")
-            values[name] = parse_value(spec, value, origin)
+            values[name] = parse_value(setting, value, origin)
             origins[name] = origin
         if "tmp_record_folder" in overrides:
             _normalize_folder(values, origins, os.environ)
@@ -307,14 +237,12 @@ class WcsConfig:
 
     def to_file_text(self, *, mask_secret: bool = True) -> str:
         """The ``--dump-config`` text (§8.3): ``[default]``, then ``key = value`` for all
-        38 keys in Python string order. The secret key is masked unless asked not to."""
+        keys in Python string order. The secret key is masked unless asked not to."""
         lines = ["[default]"]
-        for key in sorted(BY_KEY):
-            spec = BY_KEY[key]
-            value = getattr(self, spec.field)
-            secret = spec.field == "secret_key" and mask_secret
-            text = _mask(value) if secret else render(value)
-            lines.append(f"{key} = {text}")
+        for setting in DUMP_ORDER:
+            value = getattr(self, setting.field)
+            text = _mask(value) if setting.secret and mask_secret else render(value)
+            lines.append(f"{setting.key} = {text}")
         return "\n".join(lines) + "\n"
 
     def save(self, path: str | os.PathLike[str], *, section: str = "default") -> None:
@@ -349,13 +277,6 @@ class WcsConfig:
 
 
 _mask = mask_secret  # to_file_text's parameter shadows the function name
-
-
-def _builtin_default(field: str, env: Mapping[str, str]) -> object:
-    if field == "tmp_record_folder":
-        return default_record_folder(env)
-    default: object = attrs.fields_dict(WcsConfig)[field].default
-    return default
 
 
 # ---------------------------------------------------------------------------
@@ -406,14 +327,14 @@ def _resolve(raw: Raw, env: Mapping[str, str]) -> tuple[dict[str, object], dict[
     """Typed values (parsed, or built-in defaults) and their origins."""
     values: dict[str, object] = {}
     origins: dict[str, Origin] = {}
-    for spec in SPECS:
-        if spec.field in raw:
-            given, origin = raw[spec.field]
-            values[spec.field] = parse_value(spec, given, origin)
-            origins[spec.field] = origin
+    for setting in SETTINGS:
+        if setting.field in raw:
+            given, origin = raw[setting.field]
+            values[setting.field] = parse_value(setting, given, origin)
+            origins[setting.field] = origin
         else:
-            values[spec.field] = _builtin_default(spec.field, env)
-            origins[spec.field] = DEFAULT_ORIGIN
+            values[setting.field] = setting.builtin_default(env)
+            origins[setting.field] = DEFAULT_ORIGIN
     _normalize_folder(values, origins, env)
     return values, origins
 

@@ -13,6 +13,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from .._settings_table import option_settings
 from ..errors import WcsConfigError, WcsError, WcsInputError
 from . import jobs, listing, objects, transfers
 from ._compat import normalize_argv
@@ -29,40 +30,16 @@ __all__ = ["cli", "main", "run"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-# The original wcscmd's options that override a setting of the config file, as
-# (option, config field, metavar, help). Each works before or after the command.
-_SETTING_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
-    ("--upload-id", "upload_id", "ID", "multiput: the upload's name (to resume it)."),
-    ("--limit", "limit", "N", "list: objects per page, 1..1000."),
-    ("--prefix", "prefix", "PREFIX", "list: only keys starting with PREFIX."),
-    ("--mode", "mode", "0|1", "list: 0 files of a folder first, 1 folders first."),
-    ("--marker", "marker", "MARKER", "list: continue where a page ended."),
-    ("--overwrite", "overwrite", "0|1", "uploads: 1 replaces an existing object."),
-    ("--deadline", "deadline", "SECONDS", "uploads: lifetime of the upload token."),
-    ("--traffic_limit", "traffic_limit", "N", "transfers: x-wos-traffic-limit header."),
-    ("--returnurl", "return_url", "URL", "uploads: policy returnUrl."),
-    ("--returnbody", "return_body", "TEMPLATE", "uploads: policy returnBody."),
-    ("--callbackurl", "callback_url", "URL", "uploads: policy callbackUrl."),
-    ("--callbackbody", "callback_body", "TEMPLATE", "uploads: policy callbackBody."),
-    ("--persistentops", "persistent_ops", "OPS", "uploads: policy persistentOps."),
-    ("--persistentntyurl", "persistent_notify_url", "URL", "uploads: persistentNotifyUrl."),
-    ("--contentdetect", "content_detect", "TYPE", "uploads: policy contentDetect."),
-    ("--detectntyurl", "detect_notify_url", "URL", "uploads: policy detectNotifyURL."),
-    ("--detectntyrule", "detect_notify_rule", "RULE", "uploads: policy detectNotifyRule."),
-    ("--hashalgorithm", "hash_algorithm", "NAME", "uploads: policy hashAlgorithm."),
-    ("--notify", "notifyurl", "URL", "jobs: where the server reports the result."),
-    ("--separate", "separate", "0|1", "jobs: notify per command."),
-    ("--force", "force", "0|1", "jobs: run even if the target exists."),
-    ("--output", "output", "BUCKET:KEY", "accepted like the original; no effect."),
-)
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _setting_options(function: F) -> F:
-    for option, field, metavar, help_text in reversed(_SETTING_OPTIONS):
-        function = click.option(option, field, metavar=metavar, help=help_text)(function)
+    """The options of the settings table (the original wcscmd's --limit, --overwrite,
+    ...): each overrides its setting, and works before or after the command."""
+    for setting, option in reversed(option_settings()):
+        function = click.option(
+            option.name, setting.field, metavar=option.metavar, help=option.help
+        )(function)
     return function
 
 

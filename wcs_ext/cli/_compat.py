@@ -16,20 +16,18 @@ from collections.abc import Callable, Sequence
 
 import click
 
+from .._settings_table import option_settings
+
 __all__ = ["normalize_argv"]
 
 # Options of the original that every command accepted; those a command does not use
-# are dropped (with a warning) rather than rejected.
+# are dropped (with a warning) rather than rejected. Most are the settings' options,
+# global here, so every command takes them; of the others, --relevance only warns and
+# the rest belong to the commands that use them.
 ORIGINAL_OPTIONS = frozenset(
-    {
-        "--upload-id", "--limit", "--prefix", "--mode", "--marker", "--relevance",
-        "--output", "--notify", "--separate", "--force", "--overwrite", "--returnurl",
-        "--returnbody", "--callbackurl", "--callbackbody", "--persistentntyurl",
-        "--persistentops", "--contentdetect", "--detectntyurl", "--detectntyrule",
-        "--hashalgorithm", "--deadline", "--traffic_limit", "--startdate", "--enddate",
-        "--islistdetails", "--storagetype",
-    }
-)  # fmt: skip
+    {option.name for _, option in option_settings()}
+    | {"--relevance", "--startdate", "--enddate", "--islistdetails", "--storagetype"}
+)
 
 
 def _options(command: click.Command) -> dict[str, bool]:

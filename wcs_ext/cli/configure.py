@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from ..config import FILE_KEYS, WcsConfig, config_path, mask_secret
+from .._settings_table import DUMP_ORDER
+from ..config import WcsConfig, config_path, mask_secret
 from ..errors import WcsConfigError
 from ._context import CliState, emit_json
 
@@ -41,22 +42,20 @@ _QUESTIONS: tuple[tuple[str, str], ...] = (
 def dump_config(state: CliState) -> None:
     """Every setting with its value (secret masked) and where it came from."""
     config, sources = state.config_and_sources()
-    fields = {key: field for field, key in FILE_KEYS.items()}
     if state.json_output:
         document: dict[str, Any] = {}
-        for key in sorted(fields):
-            field = fields[key]
-            value = getattr(config, field)
-            shown = mask_secret(value) if field == "secret_key" else value
-            document[key] = {"value": shown, "source": sources[field]}
+        for setting in DUMP_ORDER:
+            value = getattr(config, setting.field)
+            shown = mask_secret(value) if setting.secret else value
+            document[setting.key] = {"value": shown, "source": sources[setting.field]}
         emit_json(document)
         return
+    # The text is the file's (masked), each line followed by where its value came from.
     lines = config.to_file_text(mask_secret=True).split("\n")[1:-1]
     width = max(len(line) for line in lines)
     click.echo("[default]")
-    for line in lines:
-        key = line.partition(" = ")[0]
-        click.echo(f"{line.ljust(width)}  # {sources[fields[key]]}")
+    for line, setting in zip(lines, DUMP_ORDER, strict=True):
+        click.echo(f"{line.ljust(width)}  # {sources[setting.field]}")
 
 
 def _ask(field: str, label: str, current: WcsConfig) -> object:
