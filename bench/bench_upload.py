@@ -124,7 +124,7 @@ class Sample:
 _WCS_EXT_CHILD = """
 import json, resource, sys, time
 from wcs_ext import Wcs, WcsConfig
-job = json.loads(sys.argv[1])
+job = json.loads(sys.stdin.read())
 seconds, hash_ = 0.0, None
 with Wcs(WcsConfig(**job["config"])) as wcs:
     if job["path"]:
@@ -207,7 +207,9 @@ class Uploaders:
         pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         start = time.perf_counter()
         child = subprocess.run(
-            [sys.executable, "-c", _WCS_EXT_CHILD, json.dumps(job)],
+            # The job holds the keys: on stdin, never in a child's argv.
+            [sys.executable, "-c", _WCS_EXT_CHILD],
+            input=json.dumps(job),
             env={**os.environ, "PYTHONPATH": pythonpath},
             capture_output=True,
             text=True,
