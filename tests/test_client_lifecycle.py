@@ -4,6 +4,7 @@ worker pool never runs ahead of its limits; a huge upload holds no per-block sta
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import os
 import threading
@@ -18,7 +19,11 @@ import pytest
 
 from wcs_ext import AsyncWcs, Wcs, WcsAPIError, WcsClosedError, WcsConfig
 from wcs_ext._async._io import WorkerPool as AsyncWorkerPool
+from wcs_ext._async.resources.jobs import AsyncFmgrJobs
+from wcs_ext._async.resources.media import AsyncFopsJobs
 from wcs_ext._sync._io import WorkerPool
+from wcs_ext._sync.resources.jobs import FmgrJobs
+from wcs_ext._sync.resources.media import FopsJobs
 
 MiB = 1024 * 1024
 BASE_URL = "http://127.0.0.1:18765"
@@ -203,3 +208,34 @@ def test_a_1_tib_upload_holds_no_state_per_block(tmp_path: Path, twin: str) -> N
     assert peak < 32 * MiB, f"traced peak {peak / MiB:.1f} MiB"
     assert host.opened < 24 + 2 * 4 + 1  # blocks are opened as workers free up, not all at once
     assert os.path.getsize(huge) == 1 << 40
+
+
+# -- the twins ------------------------------------------------------------------------------
+
+
+def _public_methods(cls: type) -> dict[str, Any]:
+    return {
+        name: member
+        for name in dir(cls)
+        if not name.startswith("_") and callable(member := getattr(cls, name))
+    }
+
+
+@pytest.mark.parametrize(
+    ("sync_class", "async_class"),
+    [(Wcs, AsyncWcs), (FmgrJobs, AsyncFmgrJobs), (FopsJobs, AsyncFopsJobs)],
+    ids=["client", "fmgr", "fops"],
+)
+def test_both_twins_take_the_same_arguments_and_say_the_same(
+    sync_class: type, async_class: type
+) -> None:
+    sync_methods, async_methods = _public_methods(sync_class), _public_methods(async_class)
+    renamed = {"close": "aclose"}
+    assert sync_methods, "no public methods found"
+    assert {renamed.get(n, n) for n in sync_methods} == set(async_methods)
+    for name, method in sync_methods.items():
+        twin = async_methods[renamed.get(name, name)]
+        parameters = list(inspect.signature(method).parameters)
+        assert parameters == list(inspect.signature(twin).parameters), name
+        assert inspect.getdoc(method), f"{name} has no docstring"
+        assert inspect.getdoc(method) == inspect.getdoc(twin), name
