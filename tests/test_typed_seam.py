@@ -15,45 +15,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.generation import generate_client
+
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 USERS_OF_THE_LISTING = ["wcs_ext/_async/resources/buckets.py", "wcs_ext/_sync/resources/buckets.py"]
 
 pytestmark = pytest.mark.slow
 
 
 def generate(spec_text: str, folder: Path) -> Path:
-    """The client generated from ``spec_text`` as the committed one is (the Makefile's way)."""
+    """The client generated from ``spec_text``, in a folder to put on ``MYPYPATH``."""
     spec = folder / "wcs.yaml"
     spec.write_text(spec_text)
-    generator = BIN / "openapi-python-client"
-    if not generator.exists():
-        pytest.skip(f"openapi-python-client is not installed beside {sys.executable}")
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    out = folder / "generated" / "wcs_client"
-    subprocess.run(
-        [
-            str(generator),
-            "generate",
-            "--path",
-            str(spec),
-            "--config",
-            str(ROOT / "generator" / "config.yml"),
-            "--meta",
-            "none",
-            "--overwrite",
-            "--custom-template-path",
-            str(ROOT / "generator" / "templates"),
-            "--output-path",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-        cwd=folder,
-    )
-    (out / "py.typed").touch()
-    return out.parent
+    result = generate_client(spec, folder / "generated" / "wcs_client")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder / "generated"
 
 
 def type_check(generated: Path, cache: Path) -> subprocess.CompletedProcess[str]:

@@ -96,18 +96,14 @@ class AsyncMultipartUploads(AsyncClientCore):
         }
         with upload.path.open("rb") as handle:
             reader = FileReader(handle.fileno())
-            await self._send_blocks(upload.job, upload, reader, states)
+            await self._send_blocks(upload, reader, states)
         return [states[index] for index in range(upload.block_count)]
 
     async def _send_blocks(
-        self,
-        job: UploadJob,
-        upload: FileUpload,
-        reader: FileReader,
-        states: dict[int, BlockState],
+        self, upload: FileUpload, reader: FileReader, states: dict[int, BlockState]
     ) -> None:
-        config = job.config
-        async with WorkerPool(config.concurrency, config.max_in_flight) as pool:
+        job = upload.job
+        async with WorkerPool(job.config.concurrency, job.config.max_in_flight) as pool:
             for block in upload.pending():
                 resumed = upload.resumed.get(block.index)
                 await pool.submit(self._send_block, job, block, resumed, reader, pool, states)

@@ -98,18 +98,14 @@ class SyncMultipartUploads(SyncClientCore):
         }
         with upload.path.open("rb") as handle:
             reader = FileReader(handle.fileno())
-            self._send_blocks(upload.job, upload, reader, states)
+            self._send_blocks(upload, reader, states)
         return [states[index] for index in range(upload.block_count)]
 
     def _send_blocks(
-        self,
-        job: UploadJob,
-        upload: FileUpload,
-        reader: FileReader,
-        states: dict[int, BlockState],
+        self, upload: FileUpload, reader: FileReader, states: dict[int, BlockState]
     ) -> None:
-        config = job.config
-        with WorkerPool(config.concurrency, config.max_in_flight) as pool:
+        job = upload.job
+        with WorkerPool(job.config.concurrency, job.config.max_in_flight) as pool:
             for block in upload.pending():
                 resumed = upload.resumed.get(block.index)
                 pool.submit(self._send_block, job, block, resumed, reader, pool, states)
