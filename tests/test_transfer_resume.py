@@ -39,6 +39,7 @@ from wcs_ext import (
     WcsAuthError,
     WcsBadRequestError,
     WcsConfig,
+    WcsConflictError,
     WcsInputError,
     WcsIntegrityError,
 )
@@ -446,3 +447,15 @@ def test_reopened_record_starts_compact(tmp_path: Path) -> None:
     again.acknowledge(1, block(MiB))
     again.close()
     assert len(again.path.read_bytes().splitlines()) == 1 + 2  # header, block 0, block 1
+
+
+def test_losing_an_overwrite_conflict_leaves_no_stale_record(
+    make_wcs: Callable[..., Wcs], host: UploadHost, tmp_path: Path
+) -> None:
+    # Another writer stored the key first and overwrite is off: mkfile answers 614.
+    # The upload cannot finish as it stands, so its record must not linger to be resumed.
+    path = write(tmp_path, data_of(SIZE))
+    host.inject("mkfile", reply(614, {"code": 614, "message": "file exists"}))
+    with pytest.raises(WcsConflictError):
+        make_wcs().multipart_upload(path, "ref-bucket", "big/raced.bin")
+    assert records(tmp_path) == []

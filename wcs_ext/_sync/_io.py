@@ -7,10 +7,10 @@ twins is generated from ``wcs_ext/_async/`` and calls only these.
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Any
 
@@ -80,14 +80,24 @@ class WorkerPool:
     """Runs submitted jobs on ``workers`` threads; :meth:`submit` waits while
     ``max_pending`` jobs are submitted and unfinished (bounded look-ahead, so memory does
     not grow with the number of jobs). The first failure stops the rest at their next
-    :meth:`checkpoint` and is raised when the pool closes (not the stops it caused)."""
+    :meth:`checkpoint` and is raised when the pool closes (not the stops it caused).
+
+    The threads are daemons and an interrupt (Ctrl-C) is not made to wait for them: a
+    request in flight to a server that never answers would otherwise hold the process
+    until its timeout and every retry ran out. What such a worker does after the
+    interrupt ends at its next checkpoint (resume records tolerate a cut-off write).
+    """
 
     def __init__(self, workers: int, max_pending: int | None = None) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="wcs")
+        self._workers = max(workers, 1)
         self._pending = threading.Semaphore(max(max_pending or workers, workers, 1))
+        self._jobs: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._threads: list[threading.Thread] = []
         self._cancel = threading.Event()
-        self._lock = threading.Lock()
-        self._running: set[Future[Any]] = set()
+        self._idle = threading.Condition()
+        self._unfinished = 0
         self._error: BaseException | None = None
 
     def __enter__(self) -> WorkerPool:
@@ -99,41 +109,56 @@ class WorkerPool:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if exc is not None:
-            self._cancel.set()  # an interrupt, or the submitter failed: stop the rest
-        if self._cancel.is_set():
-            with self._lock:
-                queued = list(self._running)
-            for future in queued:
-                future.cancel()  # never started: nothing to stop
-        self._executor.shutdown(wait=True)
+        try:
+            if exc is None or isinstance(exc, Cancelled):
+                self._wait_idle()  # interruptible: a Ctrl-C here stops the rest too
+        except BaseException:
+            self._cancel.set()
+            raise
+        finally:
+            if exc is not None and not isinstance(exc, Cancelled):
+                self._cancel.set()  # an interrupt, or the submitter failed: stop the rest
+            for _ in self._threads:
+                self._jobs.put(None)
         if self._error is not None and (exc is None or isinstance(exc, Cancelled)):
             raise self._error
+
+    def _wait_idle(self) -> None:
+        with self._idle:
+            while self._unfinished:
+                self._idle.wait()
 
     def submit(self, job: Callable[..., Any], *args: Any) -> None:
         self._pending.acquire()
         if self._cancel.is_set():
             self._pending.release()
             raise Cancelled()
-        future = self._executor.submit(self._run, job, args)
-        with self._lock:
-            self._running.add(future)
-        future.add_done_callback(self._done)
+        with self._idle:
+            self._unfinished += 1
+        if len(self._threads) < self._workers:
+            thread = threading.Thread(
+                target=self._work, name=f"wcs-{len(self._threads)}", daemon=True
+            )
+            self._threads.append(thread)
+            thread.start()
+        self._jobs.put((job, args))
 
-    def _run(self, job: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        try:
-            job(*args)
-        except BaseException as exc:
-            with self._lock:
-                if self._error is None and not isinstance(exc, Cancelled):
-                    self._error = exc
-            self._cancel.set()
-            raise
-
-    def _done(self, future: Future[Any]) -> None:
-        with self._lock:
-            self._running.discard(future)
-        self._pending.release()
+    def _work(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            job, args = item
+            try:
+                if not self._cancel.is_set():  # queued before a failure: never started
+                    job(*args)
+            except BaseException as exc:
+                with self._idle:
+                    if self._error is None and not isinstance(exc, Cancelled):
+                        self._error = exc
+                self._cancel.set()
+            finally:
+                self._pending.release()
+                with self._idle:
+                    self._unfinished -= 1
+                    self._idle.notify_all()
 
     def checkpoint(self) -> None:
         """Where a job stops because another failed."""

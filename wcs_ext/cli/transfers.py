@@ -27,10 +27,14 @@ after the command: --overwrite 0|1, --returnurl, --returnbody, --callbackurl,
 
 
 @contextmanager
-def _resumable(what: str) -> Iterator[None]:
+def _resumable(what: str, local: str = "") -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
+        if local == "-":  # a stream cannot be read again: nothing to continue from
+            raise Interrupted(
+                "interrupted: nothing was stored; a stream cannot be continued, send it again"
+            ) from None
         raise Interrupted(
             f"interrupted: run the same command again to continue the {what}"
         ) from None
@@ -80,7 +84,7 @@ def put_command(state: CliState, target: str, local: str) -> None:
       $ tar c logs | wcs-ext put wcs://backup/logs.tar -
     """
     bucket, key = _target(target, local)
-    with _resumable("upload"):
+    with _resumable("upload", local):
         result = _upload(state, local, bucket, key, state.client().upload_file)
     _report(state, local, result)
 
@@ -110,7 +114,7 @@ def multiput_command(state: CliState, target: str, local: str) -> None:
     ) -> UploadResult:
         return wcs.multipart_upload(file, bucket, key, upload_id=upload_id, progress=progress)
 
-    with _resumable("upload"):
+    with _resumable("upload", local):
         result = _upload(state, local, bucket, key, run)
     _report(state, local, result)
 

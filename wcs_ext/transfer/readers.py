@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 
+from ..errors import WcsInputError
 from ..protocol.checksum import EtagHasher, Readable
 from .progress import ProgressTracker
 
@@ -12,23 +13,39 @@ __all__ = ["EtagFile", "IteratorReader", "Readable", "read_exactly"]
 
 
 class EtagFile(io.FileIO):
-    """A file that feeds every byte read into an etag, so hashing needs no second pass.
+    """A file of ``size`` bytes that feeds every byte read into an etag, so hashing needs
+    no second pass.
 
-    Rewinding to the start (as httpx does before sending a body again) restarts the hash.
+    The upload declared ``size`` as its length: a file that turns out shorter, or longer,
+    while it is read raises :class:`~wcs_ext.errors.WcsInputError` at once, so the body
+    is cut off and the server stores nothing. Rewinding to the start (as httpx does
+    before sending a body again) restarts the hash.
     """
 
-    def __init__(self, path: str | bytes | int, *, progress: ProgressTracker | None = None) -> None:
+    def __init__(
+        self, path: str | bytes | int, *, size: int, progress: ProgressTracker | None = None
+    ) -> None:
         super().__init__(path, "rb")
+        self.size = size
         self.hasher = EtagHasher()
         self._progress = progress
 
     def read(self, size: int | None = -1, /) -> bytes:
-        data = super().read(size)
-        if data:
-            self.hasher.update(data)
-            if self._progress is not None:
-                self._progress.add(len(data))
-        return data or b""
+        remaining = self.size - self.hasher.bytes_hashed
+        if remaining == 0:
+            if super().read(1):
+                raise self._changed()
+            return b""
+        data = super().read(remaining if size is None or size < 0 else min(size, remaining))
+        if not data:
+            raise self._changed()
+        self.hasher.update(data)
+        if self._progress is not None:
+            self._progress.add(len(data))
+        return data
+
+    def _changed(self) -> WcsInputError:
+        return WcsInputError(f"{self.name} changed while it was being uploaded")
 
     def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
         position = super().seek(offset, whence)

@@ -61,7 +61,14 @@ class AsyncUploads(AsyncMultipartUploads):
         file = local_file(path)
         key = key_for(path, key)
         size = file.stat().st_size
-        with EtagFile(os.fspath(file), progress=ProgressTracker(progress, size)) as stream:
+        tracker = ProgressTracker(progress, size)
+        with EtagFile(os.fspath(file), size=size, progress=tracker) as stream:
+            if size == 0 and os.pread(stream.fileno(), 1, 0):
+                # procfs and sysfs files say 0 bytes and have content: no length to declare.
+                raise WcsInputError(
+                    f"cannot upload {file}: its size is not known in advance; "
+                    f"upload it from stdin instead (cat {file} | wcs-ext put wcs://BUCKET/KEY -)"
+                )
             op = self._upload_requests.form_upload(
                 self._upload_tokens(bucket, key).token(), bucket, key, stream, size
             )

@@ -13,7 +13,8 @@
    crc32 and offset are checked, the chunk goes into the etag, and the record is written.
    A block whose ctx the server lost is sent whole again.
 4. **Finish** (:meth:`_finish`): mkfile with every block's last ctx, then the server's hash
-   must equal the local etag; only then is the record deleted.
+   must equal the local etag; only then is the record deleted (or when the key turned out
+   taken: a conflict cannot be resumed).
 
 A stream of unknown size (:meth:`_stream_in_blocks`) goes the same way, its blocks read
 while earlier ones are sent, with no record (a stream cannot be read again).
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import attrs
 
-from ...errors import WcsAPIError, WcsInputError
+from ...errors import WcsAPIError, WcsConflictError, WcsInputError
 from ...models import UploadResult
 from ...protocol.blocks import BlockSpan, new_upload_batch
 from ...protocol.checksum import EtagHasher
@@ -201,7 +202,15 @@ class SyncMultipartUploads(SyncClientCore):
             size=size,
             ctxs=[state.ctx for state in states],
         )
-        result = verify_hash(self._run(op, job.config.retries.mkfile), etag_of(states))
+        try:
+            answer = self._run(op, job.config.retries.mkfile)
+        except WcsConflictError:
+            # Another writer stored the key and overwrite is off: this upload cannot finish
+            # as it stands, so its record must not stay behind to be "resumed".
+            if job.record is not None:
+                job.record.delete()
+            raise
+        result = verify_hash(answer, etag_of(states))
         if job.record is not None:
             job.record.delete()
         return result
