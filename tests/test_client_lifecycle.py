@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from wcs_ext import AsyncWcs, Wcs, WcsAPIError, WcsClosedError, WcsConfig
+from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsAPIError, WcsClosedError, WcsConfig
 from wcs_ext._async._io import WorkerPool as AsyncWorkerPool
 from wcs_ext._async.resources.jobs import AsyncFmgrJobs
 from wcs_ext._async.resources.media import AsyncFopsJobs
@@ -239,3 +239,54 @@ def test_both_twins_take_the_same_arguments_and_say_the_same(
         assert parameters == list(inspect.signature(twin).parameters), name
         assert inspect.getdoc(method), f"{name} has no docstring"
         assert inspect.getdoc(method) == inspect.getdoc(twin), name
+
+
+# -- a storm of 503s: the client backs off as a whole ----------------------------------------
+
+
+class StormHost(ForgetfulHost):
+    """Answers 503 to the first ``storm`` requests, then acknowledges every chunk; records
+    how many requests were being handled at once when each arrived."""
+
+    def __init__(self, storm: int) -> None:
+        super().__init__(fail_at=-1)
+        self.storm = storm
+        self.seen = 0
+        self.busy = 0
+        self.lock = threading.Lock()
+        self.in_flight_at: list[tuple[bool, int]] = []  # (during the storm, requests at once)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            self.seen += 1
+            stormy = self.seen <= self.storm
+            self.busy += 1
+            self.in_flight_at.append((stormy, self.busy))
+        try:
+            time.sleep(0.005)  # long enough for parallel requests to overlap
+            if stormy:
+                return httpx.Response(503, json={"code": 503, "message": "slow down"})
+            if request.url.path.startswith("/mkfile"):
+                return httpx.Response(200, json={"key": "storm", "hash": None})
+            return super().__call__(request)
+        finally:
+            with self.lock:
+                self.busy -= 1
+
+
+def test_a_storm_of_503s_lowers_the_requests_in_flight_then_they_recover(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "storm.bin"
+    data.write_bytes(b"\0" * (32 * MiB))  # 8 blocks of 4 MiB, one chunk each
+    host = StormHost(storm=40)
+    settings = config(tmp_path, bput_size=4 * MiB, concurrency=4, mkblk_retries=40)
+    quick = RetryPolicy(max_retries=40, initial_delay=0.001, max_delay=0.002)
+    with Wcs(settings, transport=httpx.MockTransport(host), retry=quick) as wcs:
+        wcs.multipart_upload(data, "b", "storm")
+    storm = [busy for stormy, busy in host.in_flight_at if stormy]
+    after = [busy for stormy, busy in host.in_flight_at if not stormy]
+    # Each 503 halves how many requests may be in flight: past the first few, one at a time
+    # (4 workers would otherwise each keep retrying on their own).
+    assert max(storm[12:]) == 1, storm
+    assert max(after) >= 2, after  # and once answers come back, concurrency returns

@@ -20,11 +20,17 @@ from .errors import WcsClosedError
 from .transfer.settings import TransferConfig
 from .transfer.upload_plan import TokenSource
 
-__all__ = ["USER_AGENT", "BaseClient", "Host", "httpx_settings"]
+__all__ = ["USER_AGENT", "BaseClient", "Host", "httpx_settings", "max_connections"]
 
 Host = Literal["put", "mgr", "download"]
 """The upload host, the management host, and any other URL (downloads, stream sources)."""
 USER_AGENT = f"wcs-ext/{__version__} (python-httpx)"
+
+
+def max_connections(config: WcsConfig) -> int:
+    """Connections (and requests in flight) per host: one per block in flight, plus a few
+    for management calls made meanwhile."""
+    return max(config.concurrency, 1) + 4
 
 
 def httpx_settings(config: WcsConfig, *, base_url: str | None = None) -> dict[str, Any]:
@@ -33,8 +39,7 @@ def httpx_settings(config: WcsConfig, *, base_url: str | None = None) -> dict[st
     headers = {"User-Agent": USER_AGENT}
     if not config.keepalive:
         headers["Connection"] = "close"
-    # One pooled connection per block in flight, plus a few for management calls.
-    connections = max(config.concurrency, 1) + 4
+    connections = max_connections(config)
     return {
         "timeout": httpx.Timeout(config.connection_timeout),
         "verify": config.isverify and not (base_url or "").startswith("http://"),

@@ -15,7 +15,14 @@ from typing import Any
 from ..protocol.checksum import Readable
 from ..transfer.readers import read_exactly
 
-__all__ = ["BytesReader", "FileReader", "StreamReader", "WorkerPool", "sleep"]
+__all__ = [
+    "BytesReader",
+    "FileReader",
+    "RequestLimit",
+    "StreamReader",
+    "WorkerPool",
+    "sleep",
+]
 
 
 async def sleep(seconds: float) -> None:
@@ -115,3 +122,46 @@ class WorkerPool:
 
     async def checkpoint(self) -> None:
         """Where a job may stop because another failed (tasks are cancelled at any await)."""
+
+
+class RequestLimit:
+    """How many requests may be in flight at once, shared by everything a client sends.
+
+    Every answer that says "try again" (a retryable failure) halves the limit, down to
+    one; every success raises it by one, up to ``most``. Under a storm of 503s the client
+    as a whole backs off to one request at a time instead of each worker retrying on
+    its own; once answers come back, the configured concurrency returns.
+    """
+
+    def __init__(self, most: int) -> None:
+        self._most = max(most, 1)
+        self._limit = self._most
+        self._in_flight = 0
+        self._changed: asyncio.Condition | None = None  # made in the loop that uses it
+
+    def _condition(self) -> asyncio.Condition:
+        if self._changed is None:
+            self._changed = asyncio.Condition()
+        return self._changed
+
+    async def __aenter__(self) -> RequestLimit:
+        changed = self._condition()
+        async with changed:
+            await changed.wait_for(lambda: self._in_flight < self._limit)
+            self._in_flight += 1
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        changed = self._condition()
+        async with changed:
+            self._in_flight -= 1
+            changed.notify_all()
+
+    async def succeeded(self) -> None:
+        changed = self._condition()
+        async with changed:
+            self._limit = min(self._most, self._limit + 1)
+            changed.notify_all()
+
+    async def throttled(self) -> None:
+        self._limit = max(1, self._limit // 2)

@@ -13,7 +13,7 @@ import httpx
 
 from wcs_client.types import release
 
-from .._base_client import BaseClient, Host
+from .._base_client import BaseClient, Host, max_connections
 from .._operation import Operation
 from .._responses import Failure, next_delay, status_failure, transport_failure
 from .._retry import RetryPolicy
@@ -39,6 +39,7 @@ class AsyncClientCore(BaseClient):
         super().__init__(config, retry=retry, multipart_threshold=multipart_threshold)
         self._transport = transport
         self._http_clients: dict[Host, httpx.AsyncClient] = {}
+        self._request_limit = _io.RequestLimit(max_connections(self.config))
 
     def _http(self, host: Host) -> httpx.AsyncClient:
         """The pooled HTTP client of ``host``, made on first use."""
@@ -61,6 +62,16 @@ class AsyncClientCore(BaseClient):
             retries_taken += 1
 
     async def _attempt(self, op: Operation[T]) -> T | Failure:
+        async with self._request_limit:
+            outcome = await self._send(op)
+        if isinstance(outcome, Failure):
+            if outcome.retryable:
+                await self._request_limit.throttled()  # the client backs off as a whole
+        else:
+            await self._request_limit.succeeded()
+        return outcome
+
+    async def _send(self, op: Operation[T]) -> T | Failure:
         try:
             response = await self._http(op.host).request(**op.request)
         except httpx.HTTPError as exc:

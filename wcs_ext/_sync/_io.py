@@ -17,7 +17,15 @@ from typing import Any
 from ..protocol.checksum import Readable
 from ..transfer.readers import read_exactly
 
-__all__ = ["BytesReader", "Cancelled", "FileReader", "StreamReader", "WorkerPool", "sleep"]
+__all__ = [
+    "BytesReader",
+    "Cancelled",
+    "FileReader",
+    "RequestLimit",
+    "StreamReader",
+    "WorkerPool",
+    "sleep",
+]
 
 
 def sleep(seconds: float) -> None:
@@ -164,3 +172,39 @@ class WorkerPool:
         """Where a job stops because another failed."""
         if self._cancel.is_set():
             raise Cancelled()
+
+
+class RequestLimit:
+    """How many requests may be in flight at once, shared by everything a client sends.
+
+    Every answer that says "try again" (a retryable failure) halves the limit, down to
+    one; every success raises it by one, up to ``most``. Under a storm of 503s the client
+    as a whole backs off to one request at a time instead of each worker retrying on
+    its own; once answers come back, the configured concurrency returns.
+    """
+
+    def __init__(self, most: int) -> None:
+        self._most = max(most, 1)
+        self._limit = self._most
+        self._in_flight = 0
+        self._changed = threading.Condition()
+
+    def __enter__(self) -> RequestLimit:
+        with self._changed:
+            self._changed.wait_for(lambda: self._in_flight < self._limit)
+            self._in_flight += 1
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._changed:
+            self._in_flight -= 1
+            self._changed.notify_all()
+
+    def succeeded(self) -> None:
+        with self._changed:
+            self._limit = min(self._most, self._limit + 1)
+            self._changed.notify_all()
+
+    def throttled(self) -> None:
+        with self._changed:
+            self._limit = max(1, self._limit // 2)

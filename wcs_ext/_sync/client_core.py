@@ -15,7 +15,7 @@ import httpx
 
 from wcs_client.types import release
 
-from .._base_client import BaseClient, Host
+from .._base_client import BaseClient, Host, max_connections
 from .._operation import Operation
 from .._responses import Failure, next_delay, status_failure, transport_failure
 from .._retry import RetryPolicy
@@ -41,6 +41,7 @@ class SyncClientCore(BaseClient):
         super().__init__(config, retry=retry, multipart_threshold=multipart_threshold)
         self._transport = transport
         self._http_clients: dict[Host, httpx.Client] = {}
+        self._request_limit = _io.RequestLimit(max_connections(self.config))
 
     def _http(self, host: Host) -> httpx.Client:
         """The pooled HTTP client of ``host``, made on first use."""
@@ -63,6 +64,16 @@ class SyncClientCore(BaseClient):
             retries_taken += 1
 
     def _attempt(self, op: Operation[T]) -> T | Failure:
+        with self._request_limit:
+            outcome = self._send(op)
+        if isinstance(outcome, Failure):
+            if outcome.retryable:
+                self._request_limit.throttled()  # the client backs off as a whole
+        else:
+            self._request_limit.succeeded()
+        return outcome
+
+    def _send(self, op: Operation[T]) -> T | Failure:
         try:
             response = self._http(op.host).request(**op.request)
         except httpx.HTTPError as exc:
