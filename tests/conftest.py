@@ -21,6 +21,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from wcs_ext import RetryPolicy, Wcs, WcsConfig
 
@@ -28,6 +30,14 @@ EMULATOR_AK = "emulator-test-ak"
 EMULATOR_SK = "emulator-test-sk-0001"
 _READY_TIMEOUT = 20.0
 _STOP_TIMEOUT = 15.0
+
+# Property tests (tests/test_properties*.py) replay the same examples on every run: the
+# examples derive from each test's source, nothing is stored between runs, and there is
+# no per-example time limit (a loaded CI machine must not turn slowness into failure).
+settings.register_profile("wcs-ext", derandomize=True, database=None, deadline=None)
+settings.load_profile("wcs-ext")
+# What hypothesis still caches (constants, Unicode tables) goes with the other caches.
+set_hypothesis_home_dir(Path(__file__).resolve().parent.parent / ".cache" / "hypothesis")
 
 
 class EmulatorProcess:
