@@ -34,32 +34,36 @@ class AsyncDownloads(AsyncClientCore):
         progress: ProgressCallback | None = None,
     ) -> DownloadResult:
         """Download ``url`` to ``dest``: written to a hidden ``.NAME.wcs-part`` file that a
-        later call continues (``Range``), renamed once its size (and WCS hash) check out.
+        later call continues (``Range``), renamed once the size (and WCS hash) of the file
+        kept check out.
 
         A connection cut mid-body is continued where it stopped (``connection_retries``).
+        Another download to ``dest`` running at the same time is a
+        :class:`~wcs_ext.errors.WcsInputError`.
         """
-        partial = PartialDownload(url, dest, resume=resume)
-        tracker = ProgressTracker(progress, None, done=partial.have)
         config = self._transfer_config
-        attempts = 0
-        while True:
-            headers = partial.request_headers(config.traffic_limit)
-            try:
-                async with self._http("download").stream("GET", url, headers=headers) as response:
-                    if response.status_code == 416 and partial.have:
-                        partial.restart()  # the kept bytes do not fit the object any more
-                        continue
-                    if response.status_code not in (200, 206):
-                        await response.aread()
-                    with partial.accept(response) as out:
-                        tracker.add(partial.have - tracker.done)  # 200: starting over
-                        if partial.total is not None:
-                            tracker.set_total(partial.total)
-                        async for chunk in response.aiter_bytes():
-                            partial.write(out, chunk, tracker)
-                return partial.finish()
-            except httpx.HTTPError as exc:
-                attempts += 1
-                if not partial.can_continue or attempts > config.download_retries:
-                    partial.keep_if_resumable()
-                    raise _transport_error(url, exc) from exc
+        with PartialDownload(url, dest, resume=resume) as partial:
+            tracker = ProgressTracker(progress, None, done=partial.have)
+            attempts = 0
+            while True:
+                headers = partial.request_headers(config.traffic_limit)
+                try:
+                    async with self._http("download").stream(
+                        "GET", url, headers=headers
+                    ) as response:
+                        if response.status_code == 416 and partial.have:
+                            partial.restart()  # the kept bytes do not fit the object any more
+                            continue
+                        if response.status_code not in (200, 206):
+                            await response.aread()
+                        with partial.accept(response) as out:
+                            tracker.add(partial.have - tracker.done)  # 200: starting over
+                            if partial.total is not None:
+                                tracker.set_total(partial.total)
+                            async for chunk in response.aiter_bytes():
+                                partial.write(out, chunk, tracker)
+                    return partial.finish()
+                except httpx.HTTPError as exc:
+                    attempts += 1
+                    if not partial.can_continue or attempts > config.download_retries:
+                        raise _transport_error(url, exc) from exc
