@@ -1,6 +1,6 @@
 """``wcs-ext get`` (a subprocess) against the hostile server of ``tests/hostile_server.py``:
 URLs whose last component decodes to a path, a parent, an absolute path or control
-characters write nothing outside the target directory."""
+characters write nothing outside the target directory; a slow drip is given up on."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 
 from tests.cli_helpers import BIN_DIR, Result, assert_ok, assert_one_line_error, clean_env
 from tests.hostile_server import (
+    Drip,
     HostileServer,
     hostile,  # noqa: F401  (fixture)
 )
@@ -93,3 +94,11 @@ def test_get_writes_nothing_outside_the_target_directory(
     assert (target / saved_as).read_bytes() == BODY
     for text in (result.stdout, result.stderr):
         assert text.rstrip("\n").isprintable(), repr(text)
+
+
+def test_get_gives_up_on_a_slow_drip(hostile: HostileServer, tmp_path: Path) -> None:
+    url = hostile.script("/drip.bin", [Drip(size=100_000, interval=0.1)])
+    result = get(tmp_path, tmp_path, url, "drip.bin", env={"WCS_LOW_SPEED_TIME": "1"})
+    line = assert_one_line_error(result, 1, "download", "below 1024 B/s for 1 s")
+    assert "low_speed_time" in line
+    assert not (tmp_path / "drip.bin").exists()

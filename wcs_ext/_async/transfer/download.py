@@ -1,5 +1,9 @@
 """The download loop: stream a URL into a partial file, continue it after a cut, and
-name it only once it checked out (the decisions live in ``transfer/partial_download.py``)."""
+name it only once it checked out (the decisions live in ``transfer/partial_download.py``).
+
+A body that crawls (``low_speed_limit`` bytes a second for ``low_speed_time`` seconds,
+``transfer/low_speed.py``) is given up on.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import os
 import httpx
 
 from ...errors import WcsTimeoutError, WcsTransportError
+from ...transfer.low_speed import LowSpeedGuard
 from ...transfer.partial_download import DownloadResult, PartialDownload
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ..client_core import AsyncClientCore
@@ -38,8 +43,9 @@ class AsyncDownloads(AsyncClientCore):
         kept check out.
 
         A connection cut mid-body is continued where it stopped (``connection_retries``).
-        Another download to ``dest`` running at the same time is a
-        :class:`~wcs_ext.errors.WcsInputError`.
+        A body slower than ``low_speed_limit`` bytes a second for ``low_speed_time``
+        seconds ends in a :class:`~wcs_ext.errors.WcsTimeoutError`. Another download to
+        ``dest`` running at the same time is a :class:`~wcs_ext.errors.WcsInputError`.
         """
         config = self._transfer_config
         with PartialDownload(url, dest, resume=resume) as partial:
@@ -56,12 +62,18 @@ class AsyncDownloads(AsyncClientCore):
                             continue
                         if response.status_code not in (200, 206):
                             await response.aread()
+                        guard = LowSpeedGuard(
+                            f"download {url}",
+                            limit=self.config.low_speed_limit,
+                            period=self.config.low_speed_time,
+                        )
                         with partial.accept(response) as out:
                             tracker.add(partial.have - tracker.done)  # 200: starting over
                             if partial.total is not None:
                                 tracker.set_total(partial.total)
                             async for chunk in response.aiter_bytes():
                                 partial.write(out, chunk, tracker)
+                                guard.add(len(chunk))
                     return partial.finish()
                 except httpx.HTTPError as exc:
                     attempts += 1

@@ -1,7 +1,11 @@
 # Generated from wcs_ext/_async/transfer/download.py by `make generate` (unasync): do not edit.
 # Change the async source and regenerate; `make test` fails when this file drifts.
 """The download loop: stream a URL into a partial file, continue it after a cut, and
-name it only once it checked out (the decisions live in ``transfer/partial_download.py``)."""
+name it only once it checked out (the decisions live in ``transfer/partial_download.py``).
+
+A body that crawls (``low_speed_limit`` bytes a second for ``low_speed_time`` seconds,
+``transfer/low_speed.py``) is given up on.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import os
 import httpx
 
 from ...errors import WcsTimeoutError, WcsTransportError
+from ...transfer.low_speed import LowSpeedGuard
 from ...transfer.partial_download import DownloadResult, PartialDownload
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ..client_core import SyncClientCore
@@ -40,8 +45,9 @@ class SyncDownloads(SyncClientCore):
         kept check out.
 
         A connection cut mid-body is continued where it stopped (``connection_retries``).
-        Another download to ``dest`` running at the same time is a
-        :class:`~wcs_ext.errors.WcsInputError`.
+        A body slower than ``low_speed_limit`` bytes a second for ``low_speed_time``
+        seconds ends in a :class:`~wcs_ext.errors.WcsTimeoutError`. Another download to
+        ``dest`` running at the same time is a :class:`~wcs_ext.errors.WcsInputError`.
         """
         config = self._transfer_config
         with PartialDownload(url, dest, resume=resume) as partial:
@@ -56,12 +62,18 @@ class SyncDownloads(SyncClientCore):
                             continue
                         if response.status_code not in (200, 206):
                             response.read()
+                        guard = LowSpeedGuard(
+                            f"download {url}",
+                            limit=self.config.low_speed_limit,
+                            period=self.config.low_speed_time,
+                        )
                         with partial.accept(response) as out:
                             tracker.add(partial.have - tracker.done)  # 200: starting over
                             if partial.total is not None:
                                 tracker.set_total(partial.total)
                             for chunk in response.iter_bytes():
                                 partial.write(out, chunk, tracker)
+                                guard.add(len(chunk))
                     return partial.finish()
                 except httpx.HTTPError as exc:
                     attempts += 1
