@@ -1,6 +1,7 @@
 """``wcs-ext get`` (a subprocess) against the hostile server of ``tests/hostile_server.py``:
 URLs whose last component decodes to a path, a parent, an absolute path or control
-characters write nothing outside the target directory; a slow drip is given up on."""
+characters write nothing outside the target directory; a slow drip is given up on; 503s
+and a dropped connection before the first byte are retried."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import pytest
 from tests.cli_helpers import BIN_DIR, Result, assert_ok, assert_one_line_error, clean_env
 from tests.hostile_server import (
     Drip,
+    Drop,
     HostileServer,
+    Serve,
     hostile,  # noqa: F401  (fixture)
 )
 
@@ -102,3 +105,12 @@ def test_get_gives_up_on_a_slow_drip(hostile: HostileServer, tmp_path: Path) -> 
     line = assert_one_line_error(result, 1, "download", "below 1024 B/s for 1 s")
     assert "low_speed_time" in line
     assert not (tmp_path / "drip.bin").exists()
+
+
+def test_get_retries_503_and_a_dropped_connection(hostile: HostileServer, tmp_path: Path) -> None:
+    busy = Serve(b'{"message": "busy"}', status=503, headers=(("Retry-After", "0"),))
+    url = hostile.script("/flaky.bin", [busy, Drop(), busy, Serve(BODY)])
+    result = assert_ok(get(tmp_path, tmp_path, url, "flaky.bin"))
+    assert result.stdout == "saved flaky.bin (14 B)\n"
+    assert (tmp_path / "flaky.bin").read_bytes() == BODY
+    assert hostile.hits("/flaky.bin") == 4

@@ -3,8 +3,12 @@
 """The download loop: stream a URL into a partial file, continue it after a cut, and
 name it only once it checked out (the decisions live in ``transfer/partial_download.py``).
 
-A body that crawls (``low_speed_limit`` bytes a second for ``low_speed_time`` seconds,
-``transfer/low_speed.py``) is given up on.
+Two kinds of failure are tried again. One before the first byte of an answer (a 5xx or
+429, a connection refused or dropped, a timeout) is retried as any request is, with the
+client's retry policy: waits that grow, or the server's ``Retry-After``. One after some
+bytes (a connection cut mid-body) is continued at once where it stopped, with ``Range``,
+up to ``connection_retries`` times. A body that crawls (``low_speed_limit`` bytes a
+second for ``low_speed_time`` seconds, ``transfer/low_speed.py``) is given up on.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import os
 
 import httpx
 
+from ..._responses import next_delay, status_failure, transport_failure
 from ...errors import WcsTimeoutError, WcsTransportError
 from ...transfer.low_speed import LowSpeedGuard
 from ...transfer.partial_download import DownloadResult, PartialDownload
 from ...transfer.progress import ProgressCallback, ProgressTracker
+from .. import _io
 from ..client_core import SyncClientCore
 
 __all__ = ["SyncDownloads"]
@@ -44,17 +50,21 @@ class SyncDownloads(SyncClientCore):
         later call continues (``Range``), renamed once the size (and WCS hash) of the file
         kept check out.
 
-        A connection cut mid-body is continued where it stopped (``connection_retries``).
+        A failure before the first byte is retried with the client's retry policy; a
+        connection cut mid-body is continued where it stopped (``connection_retries``).
         A body slower than ``low_speed_limit`` bytes a second for ``low_speed_time``
         seconds ends in a :class:`~wcs_ext.errors.WcsTimeoutError`. Another download to
         ``dest`` running at the same time is a :class:`~wcs_ext.errors.WcsInputError`.
         """
+        what = f"download {url}"
         config = self._transfer_config
         with PartialDownload(url, dest, resume=resume) as partial:
             tracker = ProgressTracker(progress, None, done=partial.have)
-            attempts = 0
+            retries_taken = 0  # before a first byte, with the retry policy
+            continued = 0  # after a cut mid-body, with Range
             while True:
                 headers = partial.request_headers(config.traffic_limit)
+                received = 0
                 try:
                     with self._http("download").stream("GET", url, headers=headers) as response:
                         if response.status_code == 416 and partial.have:
@@ -62,8 +72,12 @@ class SyncDownloads(SyncClientCore):
                             continue
                         if response.status_code not in (200, 206):
                             response.read()
+                            failure = status_failure(response, what, idempotent=True)
+                            _io.sleep(next_delay(failure, self._retry, retries_taken))
+                            retries_taken += 1
+                            continue
                         guard = LowSpeedGuard(
-                            f"download {url}",
+                            what,
                             limit=self.config.low_speed_limit,
                             period=self.config.low_speed_time,
                         )
@@ -73,9 +87,15 @@ class SyncDownloads(SyncClientCore):
                                 tracker.set_total(partial.total)
                             for chunk in response.iter_bytes():
                                 partial.write(out, chunk, tracker)
+                                received += len(chunk)
                                 guard.add(len(chunk))
                     return partial.finish()
                 except httpx.HTTPError as exc:
-                    attempts += 1
-                    if not partial.can_continue or attempts > config.download_retries:
+                    if not received:
+                        failure = transport_failure(exc, what, idempotent=True)
+                        _io.sleep(next_delay(failure, self._retry, retries_taken))
+                        retries_taken += 1
+                        continue
+                    continued += 1
+                    if not partial.can_continue or continued > config.download_retries:
                         raise _transport_error(url, exc) from exc
