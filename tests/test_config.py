@@ -74,6 +74,8 @@ DUMP_ORDER = [
     "isverify",
     "keepalive",
     "limit",
+    "low_speed_limit",
+    "low_speed_time",
     "marker",
     "mgr_url",
     "mkblk_retries",
@@ -120,9 +122,10 @@ def load_error(path: Path, env: dict[str, str], **kwargs: object) -> str:
 # the table of settings
 
 
-def test_all_38_keys_are_fields() -> None:
+def test_all_40_keys_are_fields() -> None:
+    # The original's 38, and low_speed_limit and low_speed_time.
     fields = [a.name for a in attrs.fields(WcsConfig)]
-    assert len(fields) == 38
+    assert len(fields) == 40
     assert list(FILE_KEYS) == fields
     assert sorted(FILE_KEYS.values()) == DUMP_ORDER
     assert FILE_KEYS["return_url"] == "returnUrl"
@@ -414,7 +417,7 @@ def test_precedence_chain_and_sources(tmp_path: Path, env: dict[str, str]) -> No
     assert sources["limit"] == f"profile prod in {path}"
     assert sources["deadline"] == "env WCS_DEADLINE"
     assert sources["traffic_limit"] == "override"
-    assert len(sources) == 38
+    assert len(sources) == 40
     assert set(sources) == set(FILE_KEYS)
 
 

@@ -322,6 +322,10 @@ class WcsConfigFields:
         0,
         option=CliOption("--traffic_limit", "N", "transfers: x-wos-traffic-limit header.", place=8),
     )
+    # Not in the original: a download slower than low_speed_limit bytes a second for
+    # low_speed_time seconds is given up on, as curl's --speed-limit/--speed-time; 0: never.
+    low_speed_limit: int = setting(1024)
+    low_speed_time: float = setting(30.0)
 
 
 def _complete(attribute: attrs.Attribute[object]) -> Setting:

@@ -6,12 +6,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import click
 
 from ..errors import WcsInputError
 from ..models import UploadResult
+from ..transfer.local_names import name_from_url, path_inside
 from ..transfer.progress import ProgressCallback
 from ._context import CliState, Interrupted, as_json, emit_json, existing_files, pass_state
 from ._output import human_size, transfer_bar
@@ -119,13 +119,6 @@ def multiput_command(state: CliState, target: str, local: str) -> None:
     _report(state, local, result)
 
 
-def _file_name(url: str) -> str:
-    name = unquote(urlsplit(url).path.rstrip("/").rpartition("/")[2])
-    if not name:
-        raise WcsInputError(f"cannot name a file after {url!r}: give FILENAME")
-    return name
-
-
 @click.command("get")
 @click.argument("url", metavar="URL")
 @click.argument("filename", required=False, type=click.Path(dir_okay=False, path_type=Path))
@@ -134,7 +127,9 @@ def get_command(state: CliState, url: str, filename: Path | None) -> None:
     """Download URL (a bucket's download address) to FILENAME (default: its name).
 
     The file appears only once complete and checked; an interrupted download is
-    continued by running the same command again.
+    continued by running the same command again. Without FILENAME, the file is named
+    after the last component of the URL's decoded path, made safe, in the current
+    folder: never elsewhere. A second download to the same file while one runs fails.
 
     \b
     Example:
@@ -142,7 +137,7 @@ def get_command(state: CliState, url: str, filename: Path | None) -> None:
     """
     if not url.startswith(("http://", "https://")):
         raise WcsInputError(f"URL must start with http:// or https://, got {url!r}")
-    dest = filename or Path(_file_name(url))
+    dest = filename or path_inside(".", name_from_url(url))
     with (
         transfer_bar(dest.name, None, enabled=state.show_progress) as progress,
         _resumable("download"),

@@ -1,6 +1,13 @@
 """Downloads that survive interruptions: bytes go to a hidden ``.NAME.wcs-part`` file
 beside the target, which a later run continues with ``Range``; the target name appears
-only after the size (and the WCS hash, when the server sends it as ``ETag``) checked out.
+only after the size (and the WCS hash, when the server sends it as ``ETag``) of the file
+kept on disk checked out.
+
+One download at a time per target: a :class:`PartialDownload` is used as a context
+manager, which holds an exclusive lock (``.NAME.wcs-part.lock``) from before it looks at
+the partial file until it is done with it. A second download to the same target fails
+at once with :class:`~wcs_ext.errors.WcsInputError` ("another download to NAME is
+running") instead of waiting: it would only fetch again what the first one is fetching.
 
 The decisions are here once; the sync and async loops only move bytes.
 """
@@ -12,7 +19,8 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import BinaryIO
+from types import TracebackType
+from typing import BinaryIO, cast
 
 import attrs
 import httpx
@@ -20,6 +28,7 @@ import httpx
 from .._responses import error_from_response, request_id_of
 from ..errors import WcsInputError, WcsIntegrityError
 from ..protocol.checksum import EtagHasher
+from .file_lock import ExclusiveLock
 from .progress import ProgressTracker
 
 __all__ = ["DownloadResult", "PartialDownload"]
@@ -47,8 +56,20 @@ def _wcs_hash(etag_header: str | None) -> str | None:
     return value if _WCS_HASH.fullmatch(value) else None
 
 
+def _open_no_follow(path: Path, mode: str) -> BinaryIO:
+    """``path`` opened for ``wb``, ``ab`` or ``rb``, never through a symbolic link."""
+    flags = {
+        "wb": os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+        "ab": os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+        "rb": os.O_RDONLY,
+    }[mode]
+    fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    return cast("BinaryIO", os.fdopen(fd, mode))
+
+
 class PartialDownload:
-    """One download's partial file and the validators that say it may be continued."""
+    """One download's partial file and the validators that say it may be continued;
+    ``with`` it: see the module."""
 
     def __init__(self, url: str, dest: str | os.PathLike[str], *, resume: bool = True) -> None:
         self.url = url
@@ -59,12 +80,32 @@ class PartialDownload:
             raise WcsInputError(f"no such directory: {self.target.parent}")
         self.partial = self.target.with_name(f".{self.target.name}.wcs-part")
         self._meta = self.target.with_name(f".{self.target.name}.wcs-part.json")
-        self.have = self._usable_partial() if resume else 0
-        self.resumed_from = self.have
-        self.hasher = EtagHasher()
+        self._lock = ExclusiveLock(
+            self.target.with_name(f".{self.target.name}.wcs-part.lock"),
+            busy=f"another download to {self.target} is running",
+        )
+        self._resume = resume
+        self.have = self.resumed_from = 0
         self.total: int | None = None
         self.announced_hash: str | None = None
         self.request_id: str | None = None
+
+    def __enter__(self) -> PartialDownload:
+        self._lock.acquire()
+        self.have = self.resumed_from = self._usable_partial() if self._resume else 0
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is not None:
+                self.keep_if_resumable()
+        finally:
+            self._lock.release()
 
     def _usable_partial(self) -> int:
         try:
@@ -111,52 +152,56 @@ class PartialDownload:
         self.announced_hash = _wcs_hash(response.headers.get("etag"))
         validator = response.headers.get("etag") or response.headers.get("last-modified")
         self._save_meta(validator)
-        if mode == "wb":
-            self.hasher = EtagHasher()
-            return self.partial.open("wb")
-        self.hasher = EtagHasher()  # the kept bytes are hashed again from the file
-        self._hash_existing()
-        return self.partial.open("ab")
+        return _open_no_follow(self.partial, mode)
 
     def _save_meta(self, validator: str | None) -> None:
         if validator:
-            self._meta.write_text(json.dumps({"url": self.url, "validator": validator}))
+            text = json.dumps({"url": self.url, "validator": validator})
+            with _open_no_follow(self._meta, "wb") as meta:
+                meta.write(text.encode("utf-8"))
         else:
             with contextlib.suppress(FileNotFoundError):
                 self._meta.unlink()
 
-    def _hash_existing(self) -> None:
-        # The bytes kept from before count towards the hash: read them once.
-        with self.partial.open("rb") as kept:
-            remaining = self.have
-            while remaining:
-                data = kept.read(min(_HASH_READ, remaining))
-                if not data:
-                    break
-                self.hasher.update(data)
-                remaining -= len(data)
-
     def write(self, out: BinaryIO, chunk: bytes, progress: ProgressTracker) -> None:
         out.write(chunk)
-        self.hasher.update(chunk)
         self.have += len(chunk)
         progress.add(len(chunk))
 
+    def _integrity_error(self, detail: str) -> WcsIntegrityError:
+        return WcsIntegrityError(f"download {self.url}: {detail}", request_id=self.request_id)
+
+    def _check_kept(self) -> None:
+        """The file that will be renamed into place, read back: exactly the bytes this
+        download wrote (nobody else's), and the server's hash when it sent one."""
+        with _open_no_follow(self.partial, "rb") as kept:
+            size = os.fstat(kept.fileno()).st_size
+            if size != self.have:
+                raise self._integrity_error(
+                    f"the partial file {self.partial.name} has {size} bytes, not the "
+                    f"{self.have} downloaded: something else wrote to it"
+                )
+            if self.announced_hash is None:
+                return
+            hasher = EtagHasher()
+            while data := kept.read(_HASH_READ):
+                hasher.update(data)
+        if hasher.etag() != self.announced_hash:
+            raise self._integrity_error(
+                f"the file's hash {hasher.etag()} differs from the server's {self.announced_hash}"
+            )
+
     def finish(self) -> DownloadResult:
-        """Size and hash checked: rename into place. A mismatch deletes the partial."""
+        """Size and hash of the file kept checked: rename into place. A mismatch
+        deletes the partial file; a body cut short keeps it if it can be continued."""
         if self.total is not None and self.have != self.total:
             self.keep_if_resumable()
-            raise WcsIntegrityError(
-                f"download {self.url}: the body ended after {self.have} of {self.total} bytes",
-                request_id=self.request_id,
-            )
-        if self.announced_hash is not None and self.hasher.etag() != self.announced_hash:
+            raise self._integrity_error(f"the body ended after {self.have} of {self.total} bytes")
+        try:
+            self._check_kept()
+        except WcsIntegrityError:
             self.discard()
-            raise WcsIntegrityError(
-                f"download {self.url}: the file's hash {self.hasher.etag()} differs from the "
-                f"server's {self.announced_hash}",
-                request_id=self.request_id,
-            )
+            raise
         os.replace(self.partial, self.target)
         with contextlib.suppress(FileNotFoundError):
             self._meta.unlink()
@@ -177,7 +222,6 @@ class PartialDownload:
         """Drop the partial file and start from the first byte."""
         self.discard()
         self.have = self.resumed_from = 0
-        self.hasher = EtagHasher()
 
     def discard(self) -> None:
         for path in (self.partial, self._meta):

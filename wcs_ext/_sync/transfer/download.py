@@ -1,7 +1,15 @@
 # Generated from wcs_ext/_async/transfer/download.py by `make generate` (unasync): do not edit.
 # Change the async source and regenerate; `make test` fails when this file drifts.
 """The download loop: stream a URL into a partial file, continue it after a cut, and
-name it only once it checked out (the decisions live in ``transfer/partial_download.py``)."""
+name it only once it checked out (the decisions live in ``transfer/partial_download.py``).
+
+Two kinds of failure are tried again. One before the first byte of an answer (a 5xx or
+429, a connection refused or dropped, a timeout) is retried as any request is, with the
+client's retry policy: waits that grow, or the server's ``Retry-After``. One after some
+bytes (a connection cut mid-body) is continued at once where it stopped, with ``Range``,
+up to ``connection_retries`` times. A body that crawls (``low_speed_limit`` bytes a
+second for ``low_speed_time`` seconds, ``transfer/low_speed.py``) is given up on.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +17,12 @@ import os
 
 import httpx
 
+from ..._responses import next_delay, status_failure, transport_failure
 from ...errors import WcsTimeoutError, WcsTransportError
+from ...transfer.low_speed import LowSpeedGuard
 from ...transfer.partial_download import DownloadResult, PartialDownload
 from ...transfer.progress import ProgressCallback, ProgressTracker
+from .. import _io
 from ..client_core import SyncClientCore
 
 __all__ = ["SyncDownloads"]
@@ -36,32 +47,55 @@ class SyncDownloads(SyncClientCore):
         progress: ProgressCallback | None = None,
     ) -> DownloadResult:
         """Download ``url`` to ``dest``: written to a hidden ``.NAME.wcs-part`` file that a
-        later call continues (``Range``), renamed once its size (and WCS hash) check out.
+        later call continues (``Range``), renamed once the size (and WCS hash) of the file
+        kept check out.
 
-        A connection cut mid-body is continued where it stopped (``connection_retries``).
+        A failure before the first byte is retried with the client's retry policy; a
+        connection cut mid-body is continued where it stopped (``connection_retries``).
+        A body slower than ``low_speed_limit`` bytes a second for ``low_speed_time``
+        seconds ends in a :class:`~wcs_ext.errors.WcsTimeoutError`. Another download to
+        ``dest`` running at the same time is a :class:`~wcs_ext.errors.WcsInputError`.
         """
-        partial = PartialDownload(url, dest, resume=resume)
-        tracker = ProgressTracker(progress, None, done=partial.have)
+        what = f"download {url}"
         config = self._transfer_config
-        attempts = 0
-        while True:
-            headers = partial.request_headers(config.traffic_limit)
-            try:
-                with self._http("download").stream("GET", url, headers=headers) as response:
-                    if response.status_code == 416 and partial.have:
-                        partial.restart()  # the kept bytes do not fit the object any more
+        with PartialDownload(url, dest, resume=resume) as partial:
+            tracker = ProgressTracker(progress, None, done=partial.have)
+            retries_taken = 0  # before a first byte, with the retry policy
+            continued = 0  # after a cut mid-body, with Range
+            while True:
+                headers = partial.request_headers(config.traffic_limit)
+                received = 0
+                try:
+                    with self._http("download").stream("GET", url, headers=headers) as response:
+                        if response.status_code == 416 and partial.have:
+                            partial.restart()  # the kept bytes do not fit the object any more
+                            continue
+                        if response.status_code not in (200, 206):
+                            response.read()
+                            failure = status_failure(response, what, idempotent=True)
+                            _io.sleep(next_delay(failure, self._retry, retries_taken))
+                            retries_taken += 1
+                            continue
+                        guard = LowSpeedGuard(
+                            what,
+                            limit=self.config.low_speed_limit,
+                            period=self.config.low_speed_time,
+                        )
+                        with partial.accept(response) as out:
+                            tracker.add(partial.have - tracker.done)  # 200: starting over
+                            if partial.total is not None:
+                                tracker.set_total(partial.total)
+                            for chunk in response.iter_bytes():
+                                partial.write(out, chunk, tracker)
+                                received += len(chunk)
+                                guard.add(len(chunk))
+                    return partial.finish()
+                except httpx.HTTPError as exc:
+                    if not received:
+                        failure = transport_failure(exc, what, idempotent=True)
+                        _io.sleep(next_delay(failure, self._retry, retries_taken))
+                        retries_taken += 1
                         continue
-                    if response.status_code not in (200, 206):
-                        response.read()
-                    with partial.accept(response) as out:
-                        tracker.add(partial.have - tracker.done)  # 200: starting over
-                        if partial.total is not None:
-                            tracker.set_total(partial.total)
-                        for chunk in response.iter_bytes():
-                            partial.write(out, chunk, tracker)
-                return partial.finish()
-            except httpx.HTTPError as exc:
-                attempts += 1
-                if not partial.can_continue or attempts > config.download_retries:
-                    partial.keep_if_resumable()
-                    raise _transport_error(url, exc) from exc
+                    continued += 1
+                    if not partial.can_continue or continued > config.download_retries:
+                        raise _transport_error(url, exc) from exc
