@@ -10,6 +10,7 @@ from typing import IO, Any
 
 import click
 
+from .._config_file import atomic_file
 from ..models import ObjectInfo, ObjectPage
 from ._context import CliState, as_json, emit_json, pass_state
 from ._output import human_size, local_time, print_table
@@ -98,7 +99,8 @@ def list_command(state: CliState, bucket_url: str, resfile: Path | None) -> None
         bucket, marker=state.config().marker or None, **_page_kwargs(state)
     )
     if resfile is not None:
-        resfile.write_text(json.dumps(_wcs_page(page), ensure_ascii=False) + "\n")
+        with atomic_file(resfile) as out:
+            out.write(_page_line(page))
         state.say(f"saved {len(page.items)} objects to {resfile}")
         if page.has_more:
             state.say(f"more: --marker {page.marker}")
@@ -132,15 +134,20 @@ def listall_command(state: CliState, bucket_url: str, resfile: Path | None) -> N
         for page in pages:
             _echo_objects(state, page)
         return
-    with resfile.open("w", encoding="utf-8") as out:
+    # All pages or none: a failure on page 7 keeps the old file, not half a new one.
+    with atomic_file(resfile) as out:
         count = _save_pages(pages, out)
     state.say(f"saved {count} objects to {resfile}")
 
 
-def _save_pages(pages: Iterable[ObjectPage], out: IO[str]) -> int:
+def _page_line(page: ObjectPage) -> bytes:
+    return (json.dumps(_wcs_page(page), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _save_pages(pages: Iterable[ObjectPage], out: IO[bytes]) -> int:
     count = 0
     for page in pages:
-        out.write(json.dumps(_wcs_page(page), ensure_ascii=False) + "\n")
+        out.write(_page_line(page))
         count += len(page.items)
     return count
 
