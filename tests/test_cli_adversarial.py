@@ -27,6 +27,7 @@ from tests.cli_helpers import (  # noqa: F401  (the cli fixture)
     json_lines,
 )
 from tests.test_cli_e2e import seed
+from wcs_ext import WcsConfig
 from wcs_ext._config_file import atomic_file
 
 # -- helpers ---------------------------------------------------------------------------
@@ -133,3 +134,70 @@ def test_a_write_that_fails_when_flushed_keeps_the_old_file(
         out.write(b"new\n")
     assert target.read_text() == "old\n"
     assert listing(tmp_path) == ["out.json"]
+
+
+# -- 2. --configure never loses a config -----------------------------------------------
+
+KEEP_ALL = "\n" * 19 + "y\n"  # Enter for every question, then "Save settings? y"
+KEEP_REST = "\n" * 18 + "y\n"  # the same after an answer to the first question
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("[default]\naccess_key = ak\nsecret_key = sk-12345678\nnot a setting\n", "line 4"),
+        (b"[default]\naccess_key = caf\xe9\nsecret_key = sk-12345678\n", "line 2"),
+        ("[default]\naccess_key = ak\nsecret_key = sk-12345678\nblock_size = lots\n", "line 4"),
+    ],
+    ids=["bad-line", "not-utf8", "bad-value"],
+)
+def test_configure_refuses_a_config_it_cannot_read_and_changes_nothing(
+    cli: Cli, text: str | bytes, where: str
+) -> None:
+    home_config = cli.workdir / ".wcscfg"  # HOME is the working directory
+    data = text.encode() if isinstance(text, str) else text
+    home_config.write_bytes(data)
+    home_config.chmod(0o600)
+    before = listing(cli.workdir)
+    result = cli.run("--configure", with_config=False, stdin=KEEP_ALL)
+    line = assert_one_line_error(result, 2, f"~/.wcscfg {where}")
+    assert "sk-12345678" not in line
+    assert home_config.read_bytes() == data
+    assert listing(cli.workdir) == before
+
+    explicit = cli.run("-c", ".wcscfg", "--configure", with_config=False, stdin=KEEP_ALL)
+    assert_one_line_error(explicit, 2, f".wcscfg {where}")
+    assert home_config.read_bytes() == data
+
+
+def test_configure_creates_a_new_file_and_a_new_profile(cli: Cli) -> None:
+    fresh = cli.run("-c", "fresh.cfg", "--configure", with_config=False, stdin="ak-1\n" + KEEP_REST)
+    assert_ok(fresh)
+    path = cli.workdir / "fresh.cfg"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert WcsConfig.load(path, env={}).access_key == "ak-1"
+
+    profile = cli.run(
+        "-c", "fresh.cfg", "--profile", "new", "--configure",
+        with_config=False, stdin="ak-2\n" + KEEP_REST,
+    )  # fmt: skip
+    assert_ok(profile)
+    assert WcsConfig.load(path, profile="new", env={}).access_key == "ak-2"
+    assert WcsConfig.load(path, env={}).access_key == "ak-1"
+
+
+def test_configure_writes_through_a_symlinked_config(cli: Cli) -> None:
+    (cli.workdir / "dotfiles").mkdir()
+    target = cli.workdir / "dotfiles" / "wcscfg"
+    target.write_text("[default]\naccess_key = old-ak\nsecret_key = old-secret-1\n")
+    target.chmod(0o644)
+    link = cli.workdir / ".wcscfg"
+    link.symlink_to(Path("dotfiles") / "wcscfg")
+    result = cli.run("--configure", with_config=False, stdin="new-ak\n" + KEEP_REST)
+    assert_ok(result)
+    assert link.is_symlink()
+    assert os.readlink(link) == str(Path("dotfiles") / "wcscfg")
+    config = WcsConfig.load(target, env={})
+    assert (config.access_key, config.secret_key) == ("new-ak", "old-secret-1")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # it holds keys
+    assert listing(cli.workdir / "dotfiles") == ["wcscfg"]

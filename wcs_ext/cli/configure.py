@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
+from .._config_file import ENV_CONFIG, locate, read_file
 from .._settings_table import DUMP_ORDER
 from ..config import WcsConfig, config_path, mask_secret
 from ..errors import WcsConfigError
@@ -79,18 +81,33 @@ def _ask(field: str, label: str, current: WcsConfig) -> object:
     return answer.strip() or value
 
 
+def _starting_point(state: CliState, path: Path) -> WcsConfig:
+    """The values the questions start from: the file's own (WCS_* variables are not
+    written into it); the defaults for a new file or a new profile.
+
+    A file that exists but does not read (a bad line, a bad value, not UTF-8) is refused
+    with its error: starting from the defaults would save blank keys over the old ones.
+    """
+    if not path.exists():
+        return WcsConfig()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WCS_") or k == ENV_CONFIG}
+    try:
+        parsed = read_file(locate(state.config_path, env))
+        profile = state.profile or "default"
+        if parsed is not None and profile != "default" and profile not in parsed.profiles:
+            return WcsConfig()
+        return WcsConfig.load(state.config_path, profile=state.profile, env=env)
+    except WcsConfigError as exc:
+        raise WcsConfigError(f"{exc}; --configure changed nothing: fix the file first") from None
+
+
 def configure(state: CliState) -> None:
     """Ask for each setting (Enter keeps the current one); save to the config file,
-    readable by you only. The secret key is never echoed."""
+    readable by you only (through a symlink: to its target). The secret key is never
+    echoed. A config file that does not read is refused, unchanged."""
     path = config_path(state.config_path)
     section = state.profile or "default"
-    # The file's own values: WCS_* variables are not written into it.
-    file_env = {k: v for k, v in os.environ.items() if not k.startswith("WCS_")}
-    try:
-        current = WcsConfig.load(path, profile=state.profile, env=file_env)
-    except WcsConfigError as exc:
-        click.echo(f"warning: {exc}; starting from the defaults", err=True)
-        current = WcsConfig()
+    current = _starting_point(state, path)
     click.echo(f"Configuring [{section}] of {path}. Press Enter to keep a value.")
     try:
         while True:
