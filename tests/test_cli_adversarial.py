@@ -8,6 +8,7 @@ expects: old files intact, one clear line, the documented exit code.
 
 from __future__ import annotations
 
+import ast
 import ctypes
 import errno
 import json
@@ -29,6 +30,10 @@ from tests.cli_helpers import (  # noqa: F401  (the cli fixture)
 from tests.test_cli_e2e import seed
 from wcs_ext import WcsConfig
 from wcs_ext._config_file import atomic_file
+from wcs_ext.cli._context import json_text
+from wcs_ext.cli._output import printable
+
+CLI_PACKAGE = Path(__file__).resolve().parent.parent / "wcs_ext" / "cli"
 
 # -- helpers ---------------------------------------------------------------------------
 
@@ -201,3 +206,86 @@ def test_configure_writes_through_a_symlinked_config(cli: Cli) -> None:
     assert (config.access_key, config.secret_key) == ("new-ak", "old-secret-1")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600  # it holds keys
     assert listing(cli.workdir / "dotfiles") == ["wcscfg"]
+
+
+# -- 3. control characters never reach the terminal raw --------------------------------
+
+HOSTILE = {
+    "inj/esc\x1b[31mred": r"inj/esc\x1b[31mred",
+    "inj/title\x1b]0;pwned\x07": r"inj/title\x1b]0;pwned\x07",
+    "inj/cr\rfake": r"inj/cr\rfake",
+    "inj/lf\n      1 B  2026-01-01 00:00:00  fake": r"inj/lf\n      1 B",
+    "inj/c1\x9b31m": r"inj/c1\x9b31m",
+    "inj/del\x7f": r"inj/del\x7f",
+    "inj/tab\tx": r"inj/tab\tx",
+    "inj/bidi\u202eevil": r"inj/bidi\u202eevil",
+}
+
+
+def assert_printable(text: str) -> None:
+    lines = text.split("\n")
+    assert lines[-1] == ""
+    for line in lines[:-1]:
+        assert line.isprintable(), repr(line)
+
+
+def test_control_characters_are_escaped_in_human_output(cli: Cli) -> None:
+    seed(cli.emulator, "e2e", dict.fromkeys(HOSTILE, b"x"))
+    listed = cli.ok("list", "wcs://e2e", "--prefix", "inj/")
+    assert_printable(listed.stdout)
+    assert len(listed.stdout.splitlines()) == len(HOSTILE)
+    for escaped in HOSTILE.values():
+        assert escaped in listed.stdout, listed.stdout
+
+    for key, escaped in HOSTILE.items():  # the whole key on the first line
+        shown = cli.ok("stat", f"wcs://e2e/{key}")
+        assert_printable(shown.stdout)
+        assert escaped in shown.stdout.splitlines()[0], shown.stdout
+
+    deleted = cli.ok("del", "wcs://e2e/inj/cr\rfake")
+    assert deleted.stdout == "deleted wcs://e2e/inj/cr\\rfake\n"
+
+    # --json stays exact: the keys come back as they are.
+    documents = cli.json("list", "wcs://e2e", "--prefix", "inj/")
+    assert sorted(d["key"] for d in documents) == sorted(set(HOSTILE) - {"inj/cr\rfake"})
+    assert_printable(cli.ok("--json", "list", "wcs://e2e", "--prefix", "inj/").stdout)
+
+
+def test_control_characters_are_escaped_in_errors_on_a_terminal(cli: Cli) -> None:
+    code, stdout, stderr = cli.run_on_terminal("stat", "wcs://e2e/nope\x1b]0;pwned\x07")
+    assert (code, stdout) == (1, ""), stderr
+    assert "\x1b" not in stderr
+    assert r"nope\x1b]0;pwned\x07" in stderr
+
+    code, stdout, stderr = cli.run_on_terminal("no\x1b[2Jcommand")
+    assert code == 2, stderr
+    assert "\x1b" not in stderr
+    assert r"no\x1b[2Jcommand" in stderr
+
+
+def test_every_line_for_people_goes_through_the_one_escaping_echo() -> None:
+    for path in sorted(CLI_PACKAGE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in {"echo", "secho"}
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "click"
+            ):
+                assert path.name == "_output.py", f"{path.name}:{node.lineno}: use _output.echo"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("plain é 日本 \\x1b", "plain é 日本 \\x1b"),  # a backslash stays (--json tells)
+        ("\x1b[31m\x07\x00", r"\x1b[31m\x07\x00"),
+        ("\r\n\t", r"\r\n\t"),
+        ("\x7f\x85\x9b", r"\x7f\x85\x9b"),
+        ("\u202e\u2066\u2028\udcff", r"\u202e\u2066\u2028\udcff"),
+    ],
+)
+def test_the_escaping_rule(text: str, shown: str) -> None:
+    assert printable(text) == shown
+    assert json.loads(json_text(text)) == text  # --json: the same value
+    assert json_text(text).isprintable()

@@ -18,6 +18,7 @@ from ..errors import WcsConfigError, WcsError, WcsInputError
 from . import jobs, listing, objects, transfers
 from ._compat import normalize_argv
 from ._context import CliState, Interrupted
+from ._output import echo, echo_verbatim
 from .checksums import crc64_command, etag_command
 from .completion import completion_command
 from .configure import configure as run_configure
@@ -110,7 +111,7 @@ def cli(
     if ssl:
         overrides["ishttps"] = True
     if relevance is not None:
-        click.echo("warning: --relevance has no effect (as in the original)", err=True)
+        echo("warning: --relevance has no effect (as in the original)", err=True)
     state = CliState(
         config_path=config_path,
         profile=profile,
@@ -126,7 +127,7 @@ def cli(
     elif dump_config:
         dump(state)
     elif ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        echo_verbatim(ctx.get_help())
         return
     else:
         return
@@ -175,20 +176,20 @@ def run(argv: Sequence[str] | None = None, *, prog_name: str | None = None) -> i
     """Run the command line and return its exit code (never exits the process)."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = normalize_argv(cli, args, lambda message: click.echo(message, err=True))
+        args = normalize_argv(cli, args, lambda message: echo(message, err=True))
         cli.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Exit as exc:
         code: int = exc.exit_code
     except click.ClickException as exc:
-        click.echo(f"error: {_click_message(exc)}", err=True)
+        echo(f"error: {_click_message(exc)}", err=True)
         code = exc.exit_code
     except Interrupted as exc:
         if sys.stderr.isatty():
-            click.echo(err=True)  # past the terminal's ^C
-        click.echo(str(exc), err=True)
+            echo(err=True)  # past the terminal's ^C
+        echo(str(exc), err=True)
         code = EXIT_INTERRUPTED
     except (click.Abort, KeyboardInterrupt) as exc:
-        click.echo(str(exc) or "Interrupted.", err=True)
+        echo(str(exc) or "Interrupted.", err=True)
         code = EXIT_INTERRUPTED
     except BrokenPipeError:
         # `wcs-ext ... | head`: the reader left; nothing useful to say.
@@ -199,14 +200,14 @@ def run(argv: Sequence[str] | None = None, *, prog_name: str | None = None) -> i
         known = _exit_code(exc)
         if known is None:
             # A bug of ours: still one line, and the way to see more.
-            click.echo(
+            echo(
                 f"error: internal error: {type(exc).__name__}: {exc} "
                 "(run again with --debug for the traceback)",
                 err=True,
             )
             code = EXIT_FAILED
         else:
-            click.echo(f"error: {_one_line(exc)}", err=True)
+            echo(f"error: {_one_line(exc)}", err=True)
             code = known
     else:
         code = EXIT_OK

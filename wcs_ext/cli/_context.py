@@ -13,11 +13,20 @@ import click
 
 from ..config import ConfigSources, WcsConfig
 from ..errors import WcsInputError
+from ._output import UNSAFE, echo
 
 if TYPE_CHECKING:
     from ..client import Wcs
 
-__all__ = ["CliState", "Interrupted", "as_json", "emit_json", "existing_files", "pass_state"]
+__all__ = [
+    "CliState",
+    "Interrupted",
+    "as_json",
+    "emit_json",
+    "existing_files",
+    "json_text",
+    "pass_state",
+]
 
 
 class Interrupted(Exception):
@@ -73,15 +82,23 @@ class CliState:
     def say(self, message: str) -> None:
         """A line for people on stdout, unless --quiet or --json."""
         if not (self.quiet or self.json_output):
-            click.echo(message)
+            echo(message)
 
 
 pass_state = click.make_pass_decorator(CliState)
 
 
+def json_text(document: Any) -> str:
+    """``document`` as one line of JSON, UTF-8 kept readable; what could still act on a
+    terminal (DEL, C1 controls, bidi controls; json escapes the C0 ones) is written as
+    ``\\uNNNN``: the same JSON value, nothing raw for a terminal to run."""
+    text = json.dumps(document, ensure_ascii=False)
+    return UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def emit_json(document: Any) -> None:
     """One JSON document per line on stdout, ready for `jq` and friends."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(document) + "\n")
 
 
 def existing_files(paths: tuple[str, ...]) -> list[Path]:

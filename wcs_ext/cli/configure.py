@@ -14,6 +14,7 @@ from .._settings_table import DUMP_ORDER
 from ..config import WcsConfig, config_path, mask_secret
 from ..errors import WcsConfigError
 from ._context import CliState, emit_json
+from ._output import echo, printable
 
 __all__ = ["configure", "dump_config"]
 
@@ -53,11 +54,12 @@ def dump_config(state: CliState) -> None:
         emit_json(document)
         return
     # The text is the file's (masked), each line followed by where its value came from.
-    lines = config.to_file_text(mask_secret=True).split("\n")[1:-1]
+    text = config.to_file_text(mask_secret=True)
+    lines = [printable(line) for line in text.split("\n")[1:-1]]
     width = max(len(line) for line in lines)
-    click.echo("[default]")
+    echo("[default]")
     for line, setting in zip(lines, DUMP_ORDER, strict=True):
-        click.echo(f"{line.ljust(width)}  # {sources[setting.field]}")
+        echo(f"{line.ljust(width)}  # {sources[setting.field]}")
 
 
 def _ask(field: str, label: str, current: WcsConfig) -> object:
@@ -67,7 +69,7 @@ def _ask(field: str, label: str, current: WcsConfig) -> object:
         # Not echoed on a terminal; from a pipe nothing is echoed anyway, and getpass
         # would only warn about it (or read the terminal instead of the pipe).
         answer = click.prompt(
-            f"{label} [{shown}]",
+            printable(f"{label} [{shown}]"),
             default="",
             show_default=False,
             hide_input=sys.stdin.isatty(),
@@ -77,7 +79,7 @@ def _ask(field: str, label: str, current: WcsConfig) -> object:
         return click.confirm(label, default=value)
     if field == "mode" and value is None:
         value = 3
-    answer = click.prompt(f"{label} [{value}]", default="", show_default=False)
+    answer = click.prompt(printable(f"{label} [{value}]"), default="", show_default=False)
     return answer.strip() or value
 
 
@@ -108,29 +110,30 @@ def configure(state: CliState) -> None:
     path = config_path(state.config_path)
     section = state.profile or "default"
     current = _starting_point(state, path)
-    click.echo(f"Configuring [{section}] of {path}. Press Enter to keep a value.")
+    echo(f"Configuring [{section}] of {path}. Press Enter to keep a value.")
     try:
         while True:
             answers = {field: _ask(field, label, current) for field, label in _QUESTIONS}
             try:
                 candidate = current.with_overrides(**answers)
             except WcsConfigError as exc:
-                click.echo(f"error: {exc}", err=True)
+                echo(f"error: {exc}", err=True)
                 if click.confirm("Retry configuration?", default=True):
                     continue
                 raise click.exceptions.Exit(1) from None
-            click.echo("\nNew settings:")
+            echo()
+            echo("New settings:")
             for field, label in _QUESTIONS:
                 value = getattr(candidate, field)
                 shown = mask_secret(value) if field == "secret_key" else value
-                click.echo(f"  {label}: {shown}")
+                echo(f"  {label}: {shown}")
             if click.confirm("Save settings?", default=False):
                 candidate.save(path, section=section)
-                click.echo(f"Configuration saved to '{path}'")
+                echo(f"Configuration saved to '{path}'")
                 return
             if not click.confirm("Retry configuration?", default=True):
                 break
             current = candidate
     except (click.Abort, EOFError):
         pass
-    click.echo("Configuration aborted. Changes were NOT saved.")
+    echo("Configuration aborted. Changes were NOT saved.")
