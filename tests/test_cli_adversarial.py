@@ -25,6 +25,7 @@ from tests.cli_helpers import (  # noqa: F401  (the cli fixture)
     assert_ok,
     assert_one_line_error,
     cli,
+    describe,
     json_lines,
 )
 from tests.test_cli_e2e import seed
@@ -289,3 +290,81 @@ def test_the_escaping_rule(text: str, shown: str) -> None:
     assert printable(text) == shown
     assert json.loads(json_text(text)) == text  # --json: the same value
     assert json_text(text).isprintable()
+
+
+# -- 4. bad input is exit 2 and one line, wherever it is found --------------------------
+
+
+def test_nul_in_a_url_is_bad_input(cli: Cli) -> None:
+    seed(cli.emulator, "e2e", {"nul\x00name": b"x"})
+    named = cli.run("get", cli.emulator.url_of("e2e", "nul\x00name"))
+    assert_one_line_error(named, 2, "NUL")
+    bad_port = cli.run("get", "http://127.0.0.1:1%00/x", "out.bin")
+    assert_one_line_error(bad_port, 2, "URL", "1%00")
+    assert listing(cli.workdir) == ["wcscfg"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("put", "wcs://e2e/unreadable.txt", "secret.txt"),
+        ("multiput", "wcs://e2e/unreadable.txt", "secret.txt"),
+        ("etag", "secret.txt"),
+        ("crc64", "secret.txt"),
+    ],
+    ids=lambda args: args[0],
+)
+def test_an_unreadable_file_is_bad_input_like_a_missing_one(
+    cli: Cli, args: tuple[str, ...]
+) -> None:
+    (cli.workdir / "secret.txt").write_text("not yours\n")
+    (cli.workdir / "secret.txt").chmod(0)
+    unreadable = cli.run(*args, preexec_fn=as_user_without_override)
+    assert_one_line_error(unreadable, 2, "secret.txt")
+    missing = cli.run(*(arg.replace("secret.txt", "missing.txt") for arg in args))
+    assert_one_line_error(missing, 2, "missing.txt")
+
+
+def test_an_unusable_record_folder_names_the_setting(cli: Cli) -> None:
+    (cli.workdir / "hello.txt").write_text("hello\n")
+    (cli.workdir / "a-file").write_text("not a folder\n")
+    for folder in ("a-file", "a-file/records"):
+        config = cli.write_config("records.cfg", tmp_record_folder=cli.workdir / folder)
+        result = cli.run("multiput", "wcs://e2e/rec.txt", "hello.txt", config=config)
+        assert_one_line_error(result, 2, "tmp_record_folder", "records.cfg", folder)
+    from_env = cli.run(
+        "multiput", "wcs://e2e/rec.txt", "hello.txt",
+        env={"WCS_TMP_RECORD_FOLDER": str(cli.workdir / "a-file")},
+    )  # fmt: skip
+    assert_one_line_error(from_env, 2, "tmp_record_folder", "WCS_TMP_RECORD_FOLDER")
+
+
+def test_debug_keeps_the_exit_codes_and_usage_errors_stay_one_line(cli: Cli) -> None:
+    usage = cli.run("--debug", "stat", "e2e/no-scheme")
+    assert_one_line_error(usage, 2, "wcs://")
+    config = cli.run("--debug", "-c", "missing.cfg", "listbucket", with_config=False)
+    assert_one_line_error(config, 2, "missing.cfg")
+
+    failed = cli.run("--debug", "stat", "wcs://nobucket/k")
+    assert failed.returncode == 1, describe(failed)
+    assert "Traceback" in failed.stderr  # what --debug is for
+    assert failed.stderr.splitlines()[-1].startswith("error: HTTP 404")
+
+
+def test_debug_shows_the_traceback_of_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wcs_ext.cli import _app, checksums
+
+    def broken(path: object) -> str:
+        raise RuntimeError("a bug")
+
+    (tmp_path / "file.txt").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(checksums, "etag_file", broken)
+    assert _app.run(["etag", "file.txt"]) == 1
+    assert capsys.readouterr().err.startswith("error: internal error: RuntimeError: a bug (run")
+    assert _app.run(["--debug", "etag", "file.txt"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err
+    assert err.splitlines()[-1] == "error: internal error: RuntimeError: a bug"

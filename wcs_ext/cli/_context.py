@@ -51,6 +51,11 @@ class CliState:
     _loaded: tuple[WcsConfig, ConfigSources] | None = attrs.field(default=None, init=False)
     _client: Wcs | None = attrs.field(default=None, init=False)
 
+    @property
+    def loaded(self) -> tuple[WcsConfig, ConfigSources] | None:
+        """The configuration, if the command has loaded it (errors name its sources)."""
+        return self._loaded
+
     def config_and_sources(self) -> tuple[WcsConfig, ConfigSources]:
         if self._loaded is None:
             self._loaded = WcsConfig.load_with_sources(
@@ -102,13 +107,18 @@ def emit_json(document: Any) -> None:
 
 
 def existing_files(paths: tuple[str, ...]) -> list[Path]:
-    """Check every local file up front, so a typo fails before any work or output."""
+    """Check every local file up front, so a typo or a file you may not read fails
+    before any work or output."""
     files = [Path(p) for p in paths]
     for file in files:
         if not file.exists():
             raise WcsInputError(f"no such file: {file}")
         if not file.is_file():
             raise WcsInputError(f"not a regular file: {file}")
+        try:
+            file.open("rb").close()
+        except OSError as exc:
+            raise WcsInputError(f"cannot read {file}: {exc.strerror or exc}") from None
     return files
 
 
