@@ -15,6 +15,7 @@ import json
 import os
 import resource
 import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -368,3 +369,50 @@ def test_debug_shows_the_traceback_of_an_internal_error(
     err = capsys.readouterr().err
     assert "Traceback" in err
     assert err.splitlines()[-1] == "error: internal error: RuntimeError: a bug"
+
+
+# -- 5. a config path that never ends, and the exit codes in the help -----------------
+
+
+def test_a_config_that_never_ends_is_refused(cli: Cli) -> None:
+    (cli.workdir / "zero.cfg").symlink_to("/dev/zero")
+    (cli.workdir / "huge.cfg").write_text("# a comment\n" * 200_000)
+    cases = {
+        "-c /dev/zero": (("-c", "/dev/zero", "listbucket"), {}),
+        "-c link to /dev/zero": (("-c", "zero.cfg", "listbucket"), {}),
+        "WCS_CONFIG=/dev/urandom": (("listbucket",), {"WCS_CONFIG": "/dev/urandom"}),
+    }
+    for args, env in cases.values():
+        result = cli.run(*args, env=env, with_config=False, timeout=30, preexec_fn=memory_limit)
+        assert_one_line_error(result, 2, "not a regular file")
+    huge = cli.run("-c", "huge.cfg", "listbucket", with_config=False, preexec_fn=memory_limit)
+    assert_one_line_error(huge, 2, "huge.cfg", "larger than")
+    configure = cli.run(
+        "-c", "zero.cfg", "--configure",
+        with_config=False, stdin=KEEP_ALL, preexec_fn=memory_limit,
+    )  # fmt: skip
+    assert_one_line_error(configure, 2, "not a regular file")
+    assert (cli.workdir / "zero.cfg").is_symlink()
+
+
+def test_help_documents_every_exit_code(cli: Cli) -> None:
+    text = " ".join(cli.ok("--help").stdout.split())
+    assert "Exit codes: 0 done, 1 the operation failed, 2 bad usage or input, 130" in text
+    assert "Ctrl-C" in text
+
+
+def test_a_config_from_a_pipe_is_still_read(tmp_path: Path) -> None:
+    # `wcs-ext -c <(pass show wcs) ...`: a pipe is no regular file, and has an end.
+    fifo = tmp_path / "wcscfg"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("w") as pipe:
+            pipe.write("[default]\nlimit = 7\n")
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        assert WcsConfig.load(fifo, env={"HOME": str(tmp_path)}).limit == 7
+    finally:
+        writer.join(10)

@@ -21,6 +21,10 @@ ENV_CONFIG = "WCS_CONFIG"
 
 _DEFAULT_FILE_NAME = ".wcscfg"
 
+MAX_CONFIG_BYTES = 1 << 20
+"""A config file is a few hundred bytes: anything above 1 MiB is no config file (a log,
+a disk image, a link to /dev/zero) and is refused instead of read to its end."""
+
 
 class ParsedFile(NamedTuple):
     base: dict[str, tuple[str, int]]  # file key -> (value, line number)
@@ -48,19 +52,42 @@ def locate(path: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Locat
     return Location(home_dir(env) / _DEFAULT_FILE_NAME, f"~/{_DEFAULT_FILE_NAME}", None)
 
 
+def read_bytes(path: Path, display: str) -> bytes:
+    """The bytes of a config file, at most :data:`MAX_CONFIG_BYTES` of them.
+
+    A regular file or a pipe (``-c <(pass show wcs)``) is read; a device (``/dev/zero``,
+    ``/dev/urandom``, a terminal), a socket or a folder is refused before it is opened,
+    a larger file after 1 MiB. Raises ``FileNotFoundError`` for a missing file, else
+    :class:`WcsConfigError` in one line.
+    """
+    try:
+        kind = path.stat().st_mode
+        if stat.S_ISDIR(kind):
+            raise WcsConfigError(f"config file {display} is a directory")
+        if not (stat.S_ISREG(kind) or stat.S_ISFIFO(kind)):
+            raise WcsConfigError(f"config file {display} is not a regular file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise WcsConfigError(f"cannot read config file {display}: {exc.strerror or exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise WcsConfigError(
+            f"config file {display} is larger than {MAX_CONFIG_BYTES >> 20} MiB: not a config file"
+        )
+    return data
+
+
 def read_file(location: Location) -> ParsedFile | None:
     path, display = location.path, location.display
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, display)
     except FileNotFoundError:
         if location.via is None:
             return None
         via = f" (from {location.via})" if location.via else ""
         raise WcsConfigError(f"config file {display}{via} does not exist") from None
-    except IsADirectoryError:
-        raise WcsConfigError(f"config file {display} is a directory") from None
-    except OSError as exc:
-        raise WcsConfigError(f"cannot read config file {display}: {exc.strerror or exc}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -37,6 +37,7 @@ from ._config_file import (
     file_layer,
     locate,
     override_layer,
+    read_bytes,
     read_file,
     replace_section,
 )
@@ -253,10 +254,10 @@ class WcsConfig(WcsConfigFields):
         # Only "\n" ends a line in the file: str.splitlines would also split on \x1c.
         lines = self.to_file_text(mask_secret=False).split("\n")[1:-1]
         try:
-            existing = target.read_text(encoding="utf-8")
+            existing = read_bytes(target, os.fspath(path)).decode("utf-8")
         except FileNotFoundError:
             existing = ""
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
             raise WcsConfigError(f"cannot read {os.fspath(path)} before saving: {exc}") from exc
         data = replace_section(existing, section, lines).encode("utf-8")
         try:

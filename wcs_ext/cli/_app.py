@@ -69,6 +69,8 @@ def _setting_options(function: F) -> F:
     cls=_Group,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     invoke_without_command=True,
+    epilog="Exit codes: 0 done, 1 the operation failed, 2 bad usage or input, "
+    "130 interrupted (Ctrl-C; run the same transfer again to continue it).",
 )
 @click.option(
     "-c",
@@ -119,8 +121,6 @@ def cli(
     they did, options before or after the command. Keys and hosts come from ~/.wcscfg
     (the original's format; set it up with --configure), a --profile section of it,
     and WCS_ACCESS_KEY, WCS_SECRET_KEY, WCS_PUT_URL, WCS_MGR_URL.
-
-    Exit codes: 0 done, 1 the operation failed, 2 bad usage or input.
 
     \b
     Examples:
