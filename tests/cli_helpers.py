@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,9 @@ class Cli:
         with_config: bool = True,
         config: Path | None = None,
         timeout: float = 60.0,
+        preexec_fn: Callable[[], None] | None = None,
     ) -> Result:
+        """``preexec_fn`` runs in the child before the program (resource limits)."""
         return subprocess.run(
             self.argv(program, args, with_config, config),
             cwd=cwd or self.workdir,
@@ -132,6 +134,7 @@ class Cli:
             timeout=timeout,
             start_new_session=True,
             check=False,
+            preexec_fn=preexec_fn,
         )
 
     def run_bytes(self, *args: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:

@@ -1,12 +1,16 @@
-"""Finding, reading and layering the ``.wcscfg`` file and the ``WCS_*`` environment."""
+"""Finding, reading and layering the ``.wcscfg`` file and the ``WCS_*`` environment;
+writing it, and every other file the command line writes, atomically."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Mapping
+import secrets
+import stat
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from ._config_values import Origin
 from ._settings_table import BY_FIELD, BY_KEY, SETTINGS, home_dir
@@ -16,6 +20,10 @@ ENV_CONFIG = "WCS_CONFIG"
 """Environment variable naming the config file (an explicit path wins over it)."""
 
 _DEFAULT_FILE_NAME = ".wcscfg"
+
+MAX_CONFIG_BYTES = 1 << 20
+"""A config file is a few hundred bytes: anything above 1 MiB is no config file (a log,
+a disk image, a link to /dev/zero) and is refused instead of read to its end."""
 
 
 class ParsedFile(NamedTuple):
@@ -44,19 +52,42 @@ def locate(path: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Locat
     return Location(home_dir(env) / _DEFAULT_FILE_NAME, f"~/{_DEFAULT_FILE_NAME}", None)
 
 
+def read_bytes(path: Path, display: str) -> bytes:
+    """The bytes of a config file, at most :data:`MAX_CONFIG_BYTES` of them.
+
+    A regular file or a pipe (``-c <(pass show wcs)``) is read; a device (``/dev/zero``,
+    ``/dev/urandom``, a terminal), a socket or a folder is refused before it is opened,
+    a larger file after 1 MiB. Raises ``FileNotFoundError`` for a missing file, else
+    :class:`WcsConfigError` in one line.
+    """
+    try:
+        kind = path.stat().st_mode
+        if stat.S_ISDIR(kind):
+            raise WcsConfigError(f"config file {display} is a directory")
+        if not (stat.S_ISREG(kind) or stat.S_ISFIFO(kind)):
+            raise WcsConfigError(f"config file {display} is not a regular file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise WcsConfigError(f"cannot read config file {display}: {exc.strerror or exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise WcsConfigError(
+            f"config file {display} is larger than {MAX_CONFIG_BYTES >> 20} MiB: not a config file"
+        )
+    return data
+
+
 def read_file(location: Location) -> ParsedFile | None:
     path, display = location.path, location.display
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, display)
     except FileNotFoundError:
         if location.via is None:
             return None
         via = f" (from {location.via})" if location.via else ""
         raise WcsConfigError(f"config file {display}{via} does not exist") from None
-    except IsADirectoryError:
-        raise WcsConfigError(f"config file {display} is a directory") from None
-    except OSError as exc:
-        raise WcsConfigError(f"cannot read config file {display}: {exc.strerror or exc}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -161,3 +192,75 @@ def replace_section(text: str, section: str, body: list[str]) -> str:
     if not replaced:
         out.extend(["", f"[{section}]", *body] if out else [f"[{section}]", *body])
     return "\n".join(out) + "\n"
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike[str], *, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A file to write ``path`` with, which appears whole or not at all.
+
+    The data goes to a temporary file in the same folder, is flushed to disk and then
+    renamed over ``path``. When anything fails (a full disk, an exception of the caller,
+    Ctrl-C) the temporary file is removed and the old ``path``, if any, stays as it was;
+    an ``OSError`` of the writing names ``path``, not the temporary file.
+
+    A symlink is written through: its target is replaced, the link stays. ``mode``: the
+    permissions of the new file (``0o600`` for secrets, set when it is created, never
+    later); by default an existing file keeps its mode and a new one gets the umask's.
+    A path that is not a regular file (a pipe, ``/dev/stdout``) cannot be replaced: it
+    is written as it comes.
+    """
+    shown = os.fspath(path)
+    target = Path(os.path.realpath(path))
+    try:
+        current: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        current = None
+    except OSError as exc:
+        raise _naming(exc, shown) from exc
+    if current is not None and not stat.S_ISREG(current.st_mode):
+        try:
+            handle = target.open("wb")
+        except OSError as exc:
+            raise _naming(exc, shown) from exc
+        with handle:
+            yield handle
+        return
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    except OSError as exc:
+        raise _naming(exc, shown) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if mode is None and current is not None:
+                os.fchmod(handle.fileno(), stat.S_IMODE(current.st_mode))
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError) and exc.filename in (None, os.fspath(tmp)):
+            raise _naming(exc, shown) from exc
+        raise
+    _sync_folder(target.parent)
+
+
+def _naming(exc: OSError, shown: str) -> OSError:
+    """``exc`` as the same kind of error about ``shown`` (``OSError`` picks the subclass)."""
+    return OSError(exc.errno, exc.strerror or str(exc), shown)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable; some systems cannot open a folder for this: then skip it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

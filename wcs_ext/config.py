@@ -21,9 +21,7 @@ row of ``_settings_table``; this module adds loading, validation and writing.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -34,10 +32,12 @@ import attrs
 from ._config_file import (
     ENV_CONFIG,
     Raw,
+    atomic_file,
     env_layer,
     file_layer,
     locate,
     override_layer,
+    read_bytes,
     read_file,
     replace_section,
 )
@@ -247,30 +247,24 @@ class WcsConfig(WcsConfigFields):
 
     def save(self, path: str | os.PathLike[str], *, section: str = "default") -> None:
         """Write the full, unmasked config as ``[section]`` of ``path``, atomically and
-        readable by the owner only (created 0600; a temporary file replaces it). Other
-        sections (profiles) and comments of an existing file are kept."""
+        readable by the owner only (a temporary file created 0600 replaces it; a symlink
+        is written through, its target replaced). Other sections (profiles) and comments
+        of an existing file are kept."""
         target = Path(path)
         # Only "\n" ends a line in the file: str.splitlines would also split on \x1c.
         lines = self.to_file_text(mask_secret=False).split("\n")[1:-1]
         try:
-            existing = target.read_text(encoding="utf-8")
+            existing = read_bytes(target, os.fspath(path)).decode("utf-8")
         except FileNotFoundError:
             existing = ""
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
             raise WcsConfigError(f"cannot read {os.fspath(path)} before saving: {exc}") from exc
         data = replace_section(existing, section, lines).encode("utf-8")
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
         try:
             # Created 0600: the secret is never readable by others, not even briefly.
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
+            with atomic_file(target, mode=0o600) as handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             raise WcsConfigError(
                 f"cannot save configuration to {os.fspath(path)}: {exc.strerror or exc}"
             ) from exc

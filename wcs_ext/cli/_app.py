@@ -1,23 +1,33 @@
 """The command group, shared options and the one error boundary of the command line.
 
-Exit codes: 0 success; 1 the operation failed (server error, integrity failure);
-2 bad usage or input (a missing file, a bad argument, bad configuration). Errors are
-one line on stderr; ``--debug`` shows the traceback instead.
+Exit codes (``_errors.py`` decides them): 0 success; 1 the operation failed (server
+error, integrity failure); 2 bad usage or input (a missing or unreadable file, a bad
+argument, bad configuration); 130 interrupted. Errors are one line on stderr;
+``--debug`` adds the traceback before it, except for bad usage or input.
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from .._settings_table import option_settings
-from ..errors import WcsConfigError, WcsError, WcsInputError
 from . import jobs, listing, objects, transfers
 from ._compat import normalize_argv
 from ._context import CliState, Interrupted
+from ._errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    classify,
+    record_folder_error,
+)
+from ._output import echo, echo_verbatim
 from .checksums import crc64_command, etag_command
 from .completion import completion_command
 from .configure import configure as run_configure
@@ -27,10 +37,22 @@ from .tokens import token_group
 
 __all__ = ["cli", "main", "run"]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """The group, which names the setting behind a failing local path: only here, with
+    the command's state at hand, is it known which path came from which setting."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            named = record_folder_error(ctx.obj, exc) if isinstance(ctx.obj, CliState) else None
+            if named is None:
+                raise
+            raise named from exc
 
 
 def _setting_options(function: F) -> F:
@@ -44,8 +66,11 @@ def _setting_options(function: F) -> F:
 
 
 @click.group(
+    cls=_Group,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     invoke_without_command=True,
+    epilog="Exit codes: 0 done, 1 the operation failed, 2 bad usage or input, "
+    "130 interrupted (Ctrl-C; run the same transfer again to continue it).",
 )
 @click.option(
     "-c",
@@ -97,8 +122,6 @@ def cli(
     (the original's format; set it up with --configure), a --profile section of it,
     and WCS_ACCESS_KEY, WCS_SECRET_KEY, WCS_PUT_URL, WCS_MGR_URL.
 
-    Exit codes: 0 done, 1 the operation failed, 2 bad usage or input.
-
     \b
     Examples:
       wcs-ext put wcs://photos/2026/cat.jpg cat.jpg
@@ -110,7 +133,7 @@ def cli(
     if ssl:
         overrides["ishttps"] = True
     if relevance is not None:
-        click.echo("warning: --relevance has no effect (as in the original)", err=True)
+        echo("warning: --relevance has no effect (as in the original)", err=True)
     state = CliState(
         config_path=config_path,
         profile=profile,
@@ -126,7 +149,7 @@ def cli(
     elif dump_config:
         dump(state)
     elif ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        echo_verbatim(ctx.get_help())
         return
     else:
         return
@@ -147,22 +170,6 @@ for _command in (
     cli.add_command(_command)
 
 
-def _exit_code(exc: BaseException) -> int | None:
-    """The exit code for an exception the boundary reports in one line; None: not ours."""
-    if isinstance(exc, (WcsConfigError, WcsInputError)):
-        return EXIT_USAGE
-    if isinstance(exc, (WcsError, OSError)):
-        return EXIT_FAILED
-    return None
-
-
-def _one_line(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and not isinstance(exc, WcsError):
-        detail = exc.strerror or str(exc)
-        return f"{detail}: {exc.filename}" if exc.filename else detail
-    return str(exc)
-
-
 def _click_message(exc: click.ClickException) -> str:
     """click's error in one line; a usage error says where the help is."""
     message = " ".join(exc.format_message().split())
@@ -175,41 +182,50 @@ def run(argv: Sequence[str] | None = None, *, prog_name: str | None = None) -> i
     """Run the command line and return its exit code (never exits the process)."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = normalize_argv(cli, args, lambda message: click.echo(message, err=True))
+        args = normalize_argv(cli, args, lambda message: echo(message, err=True))
         cli.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Exit as exc:
         code: int = exc.exit_code
     except click.ClickException as exc:
-        click.echo(f"error: {_click_message(exc)}", err=True)
+        echo(f"error: {_click_message(exc)}", err=True)
         code = exc.exit_code
     except Interrupted as exc:
         if sys.stderr.isatty():
-            click.echo(err=True)  # past the terminal's ^C
-        click.echo(str(exc), err=True)
+            echo(err=True)  # past the terminal's ^C
+        echo(str(exc), err=True)
         code = EXIT_INTERRUPTED
     except (click.Abort, KeyboardInterrupt) as exc:
-        click.echo(str(exc) or "Interrupted.", err=True)
+        echo(str(exc) or "Interrupted.", err=True)
         code = EXIT_INTERRUPTED
     except BrokenPipeError:
         # `wcs-ext ... | head`: the reader left; nothing useful to say.
         code = EXIT_FAILED
     except Exception as exc:
-        if "--debug" in args:
-            raise
-        known = _exit_code(exc)
-        if known is None:
-            # A bug of ours: still one line, and the way to see more.
-            click.echo(
-                f"error: internal error: {type(exc).__name__}: {exc} "
-                "(run again with --debug for the traceback)",
-                err=True,
-            )
-            code = EXIT_FAILED
-        else:
-            click.echo(f"error: {_one_line(exc)}", err=True)
-            code = known
+        code = _report(exc, debug="--debug" in args)
     else:
         code = EXIT_OK
+    return code
+
+
+def _report(exc: Exception, *, debug: bool) -> int:
+    """The one line of an error (after its traceback with --debug, unless it is bad
+    usage or input) and its exit code."""
+    known = classify(exc)
+    code = EXIT_FAILED if known is None else known[0]
+    if debug and code != EXIT_USAGE:
+        for line in "".join(traceback.format_exception(exc)).rstrip("\n").split("\n"):
+            echo(line, err=True)
+    if known is not None:
+        echo(f"error: {known[1]}", err=True)
+    elif debug:
+        echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+    else:
+        # A bug of ours: still one line, and the way to see more.
+        echo(
+            f"error: internal error: {type(exc).__name__}: {exc} "
+            "(run again with --debug for the traceback)",
+            err=True,
+        )
     return code
 
 

@@ -13,11 +13,20 @@ import click
 
 from ..config import ConfigSources, WcsConfig
 from ..errors import WcsInputError
+from ._output import UNSAFE, echo
 
 if TYPE_CHECKING:
     from ..client import Wcs
 
-__all__ = ["CliState", "Interrupted", "as_json", "emit_json", "existing_files", "pass_state"]
+__all__ = [
+    "CliState",
+    "Interrupted",
+    "as_json",
+    "emit_json",
+    "existing_files",
+    "json_text",
+    "pass_state",
+]
 
 
 class Interrupted(Exception):
@@ -41,6 +50,11 @@ class CliState:
     """Settings given as options (the original's ``--limit``, ``--overwrite``, ...)."""
     _loaded: tuple[WcsConfig, ConfigSources] | None = attrs.field(default=None, init=False)
     _client: Wcs | None = attrs.field(default=None, init=False)
+
+    @property
+    def loaded(self) -> tuple[WcsConfig, ConfigSources] | None:
+        """The configuration, if the command has loaded it (errors name its sources)."""
+        return self._loaded
 
     def config_and_sources(self) -> tuple[WcsConfig, ConfigSources]:
         if self._loaded is None:
@@ -73,25 +87,38 @@ class CliState:
     def say(self, message: str) -> None:
         """A line for people on stdout, unless --quiet or --json."""
         if not (self.quiet or self.json_output):
-            click.echo(message)
+            echo(message)
 
 
 pass_state = click.make_pass_decorator(CliState)
 
 
+def json_text(document: Any) -> str:
+    """``document`` as one line of JSON, UTF-8 kept readable; what could still act on a
+    terminal (DEL, C1 controls, bidi controls; json escapes the C0 ones) is written as
+    ``\\uNNNN``: the same JSON value, nothing raw for a terminal to run."""
+    text = json.dumps(document, ensure_ascii=False)
+    return UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def emit_json(document: Any) -> None:
     """One JSON document per line on stdout, ready for `jq` and friends."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(document) + "\n")
 
 
 def existing_files(paths: tuple[str, ...]) -> list[Path]:
-    """Check every local file up front, so a typo fails before any work or output."""
+    """Check every local file up front, so a typo or a file you may not read fails
+    before any work or output."""
     files = [Path(p) for p in paths]
     for file in files:
         if not file.exists():
             raise WcsInputError(f"no such file: {file}")
         if not file.is_file():
             raise WcsInputError(f"not a regular file: {file}")
+        try:
+            file.open("rb").close()
+        except OSError as exc:
+            raise WcsInputError(f"cannot read {file}: {exc.strerror or exc}") from None
     return files
 
 

@@ -1,7 +1,13 @@
-"""Human-readable output: aligned columns (never truncated), sizes and times for people."""
+"""Human-readable output: aligned columns (never truncated), sizes and times for people.
+
+Every line for people goes through :func:`echo`, which shows control characters escaped
+(:func:`printable`): an object key or an error holding ESC, CR or LF cannot move the
+cursor, recolour the terminal or forge a line. ``--json`` output is exact JSON instead.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,7 +17,47 @@ import click
 
 from ..transfer.progress import ProgressCallback, TransferProgress
 
-__all__ = ["human_size", "local_time", "print_table", "transfer_bar"]
+__all__ = [
+    "echo",
+    "echo_verbatim",
+    "human_size",
+    "local_time",
+    "print_table",
+    "printable",
+    "transfer_bar",
+]
+
+# C0 controls, DEL, C1 controls (U+009B is a CSI of its own), the bidi controls that
+# reorder what is shown (Trojan Source), line and paragraph separators, and lone
+# surrogates (bytes of a file name that are not UTF-8), which no terminal can show.
+UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_SHORT = {"\n": r"\n", "\r": r"\r", "\t": r"\t"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match[0]
+    code = ord(char)
+    return _SHORT.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with each unsafe character written as in a Python string: ``\n``,
+    ``\r``, ``\t``, ``\xNN`` below U+0100, ``\uNNNN`` above (ESC shows as ``\x1b``).
+    A backslash stays as it is: ``--json`` tells the key ``a\x1b`` from ``a`` + ESC."""
+    return UNSAFE.sub(_escaped, text)
+
+
+def echo(message: str = "", *, err: bool = False) -> None:
+    """One line for people, control characters escaped (stdout; stderr with ``err``)."""
+    click.echo(printable(message), err=err)
+
+
+def echo_verbatim(text: str) -> None:
+    """Text of our own, several lines (help, a completion script): as it is."""
+    click.echo(text)
+
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 
@@ -35,11 +81,11 @@ def local_time(ms: int | None) -> str:
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """Columns padded to their widest cell; the last column is never padded or cut."""
-    table = [list(headers), *[list(row) for row in rows]]
+    table = [list(headers), *[[printable(str(cell)) for cell in row] for row in rows]]
     widths = [max(len(row[i]) for row in table) for i in range(len(headers) - 1)]
     for row in table:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        click.echo("  ".join([*cells, row[-1]]).rstrip())
+        echo("  ".join([*cells, row[-1]]).rstrip())
 
 
 def _progress_lines(description: str) -> ProgressCallback:
@@ -52,7 +98,7 @@ def _progress_lines(description: str) -> ProgressCallback:
             shown["tenth"] = tenth
             rate = f"{human_size(int(progress.rate))}/s"
             total = human_size(progress.total) if progress.total else "?"
-            click.echo(
+            echo(
                 f"{description}: {tenth * 10:3d}% ({human_size(progress.done)} of {total}, {rate})",
                 err=True,
             )
@@ -76,6 +122,7 @@ def transfer_bar(
         return
     # rich takes tens of milliseconds to import: only a transfer on a terminal pays it.
     from rich.console import Console  # noqa: PLC0415
+    from rich.markup import escape  # noqa: PLC0415
     from rich.progress import (  # noqa: PLC0415
         BarColumn,
         DownloadColumn,
@@ -93,7 +140,8 @@ def transfer_bar(
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(description, total=total)
+        # A key is no markup: "[red]" stays text, control characters are escaped.
+        task = bar.add_task(escape(printable(description)), total=total)
 
         def update(progress: TransferProgress) -> None:
             bar.update(task, completed=progress.done, total=progress.total)

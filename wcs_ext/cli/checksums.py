@@ -6,6 +6,7 @@ import click
 
 from ..protocol.checksum import crc64_file, etag_file
 from ._context import CliState, emit_json, existing_files, pass_state
+from ._output import echo
 
 __all__ = ["crc64_command", "etag_command"]
 
@@ -26,7 +27,7 @@ def etag_command(state: CliState, files: tuple[str, ...]) -> None:
         if state.json_output:
             emit_json({"file": str(path), "etag": value})
         else:
-            click.echo(f"{value}  {path}")
+            echo(f"{value}  {path}")
 
 
 @click.command("crc64")
@@ -45,4 +46,4 @@ def crc64_command(state: CliState, files: tuple[str, ...]) -> None:
         if state.json_output:
             emit_json({"file": str(path), "crc64": str(value)})
         else:
-            click.echo(f"{value}  {path}")
+            echo(f"{value}  {path}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from click.shell_completion import get_completion_class
 
+from ._output import echo_verbatim
+
 __all__ = ["completion_command"]
 
 
@@ -24,4 +26,4 @@ def completion_command(ctx: click.Context, shell: str) -> None:
     env_var = "_{}_COMPLETE".format(prog.replace("-", "_").replace(".", "_").upper())
     completer = get_completion_class(shell)
     assert completer is not None  # click ships all three
-    click.echo(completer(root.command, {}, prog, env_var).source())
+    echo_verbatim(completer(root.command, {}, prog, env_var).source())

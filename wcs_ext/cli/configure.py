@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
+from .._config_file import ENV_CONFIG, locate, read_file
 from .._settings_table import DUMP_ORDER
 from ..config import WcsConfig, config_path, mask_secret
 from ..errors import WcsConfigError
 from ._context import CliState, emit_json
+from ._output import echo, printable
 
 __all__ = ["configure", "dump_config"]
 
@@ -51,11 +54,12 @@ def dump_config(state: CliState) -> None:
         emit_json(document)
         return
     # The text is the file's (masked), each line followed by where its value came from.
-    lines = config.to_file_text(mask_secret=True).split("\n")[1:-1]
+    text = config.to_file_text(mask_secret=True)
+    lines = [printable(line) for line in text.split("\n")[1:-1]]
     width = max(len(line) for line in lines)
-    click.echo("[default]")
+    echo("[default]")
     for line, setting in zip(lines, DUMP_ORDER, strict=True):
-        click.echo(f"{line.ljust(width)}  # {sources[setting.field]}")
+        echo(f"{line.ljust(width)}  # {sources[setting.field]}")
 
 
 def _ask(field: str, label: str, current: WcsConfig) -> object:
@@ -65,7 +69,7 @@ def _ask(field: str, label: str, current: WcsConfig) -> object:
         # Not echoed on a terminal; from a pipe nothing is echoed anyway, and getpass
         # would only warn about it (or read the terminal instead of the pipe).
         answer = click.prompt(
-            f"{label} [{shown}]",
+            printable(f"{label} [{shown}]"),
             default="",
             show_default=False,
             hide_input=sys.stdin.isatty(),
@@ -75,45 +79,61 @@ def _ask(field: str, label: str, current: WcsConfig) -> object:
         return click.confirm(label, default=value)
     if field == "mode" and value is None:
         value = 3
-    answer = click.prompt(f"{label} [{value}]", default="", show_default=False)
+    answer = click.prompt(printable(f"{label} [{value}]"), default="", show_default=False)
     return answer.strip() or value
+
+
+def _starting_point(state: CliState, path: Path) -> WcsConfig:
+    """The values the questions start from: the file's own (WCS_* variables are not
+    written into it); the defaults for a new file or a new profile.
+
+    A file that exists but does not read (a bad line, a bad value, not UTF-8) is refused
+    with its error: starting from the defaults would save blank keys over the old ones.
+    """
+    if not path.exists():
+        return WcsConfig()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WCS_") or k == ENV_CONFIG}
+    try:
+        parsed = read_file(locate(state.config_path, env))
+        profile = state.profile or "default"
+        if parsed is not None and profile != "default" and profile not in parsed.profiles:
+            return WcsConfig()
+        return WcsConfig.load(state.config_path, profile=state.profile, env=env)
+    except WcsConfigError as exc:
+        raise WcsConfigError(f"{exc}; --configure changed nothing: fix the file first") from None
 
 
 def configure(state: CliState) -> None:
     """Ask for each setting (Enter keeps the current one); save to the config file,
-    readable by you only. The secret key is never echoed."""
+    readable by you only (through a symlink: to its target). The secret key is never
+    echoed. A config file that does not read is refused, unchanged."""
     path = config_path(state.config_path)
     section = state.profile or "default"
-    # The file's own values: WCS_* variables are not written into it.
-    file_env = {k: v for k, v in os.environ.items() if not k.startswith("WCS_")}
-    try:
-        current = WcsConfig.load(path, profile=state.profile, env=file_env)
-    except WcsConfigError as exc:
-        click.echo(f"warning: {exc}; starting from the defaults", err=True)
-        current = WcsConfig()
-    click.echo(f"Configuring [{section}] of {path}. Press Enter to keep a value.")
+    current = _starting_point(state, path)
+    echo(f"Configuring [{section}] of {path}. Press Enter to keep a value.")
     try:
         while True:
             answers = {field: _ask(field, label, current) for field, label in _QUESTIONS}
             try:
                 candidate = current.with_overrides(**answers)
             except WcsConfigError as exc:
-                click.echo(f"error: {exc}", err=True)
+                echo(f"error: {exc}", err=True)
                 if click.confirm("Retry configuration?", default=True):
                     continue
                 raise click.exceptions.Exit(1) from None
-            click.echo("\nNew settings:")
+            echo()
+            echo("New settings:")
             for field, label in _QUESTIONS:
                 value = getattr(candidate, field)
                 shown = mask_secret(value) if field == "secret_key" else value
-                click.echo(f"  {label}: {shown}")
+                echo(f"  {label}: {shown}")
             if click.confirm("Save settings?", default=False):
                 candidate.save(path, section=section)
-                click.echo(f"Configuration saved to '{path}'")
+                echo(f"Configuration saved to '{path}'")
                 return
             if not click.confirm("Retry configuration?", default=True):
                 break
             current = candidate
     except (click.Abort, EOFError):
         pass
-    click.echo("Configuration aborted. Changes were NOT saved.")
+    echo("Configuration aborted. Changes were NOT saved.")

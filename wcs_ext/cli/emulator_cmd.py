@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ._output import echo
+
 if TYPE_CHECKING:
     from ..emulator import EmulatorSettings
 
@@ -153,7 +155,7 @@ def _announce(settings: EmulatorSettings, port: int, *, temporary: bool) -> None
     sys.stdout.write(json.dumps(info) + "\n")
     sys.stdout.flush()
     note = " (temporary data, deleted on exit)" if temporary else ""
-    click.echo(
+    echo(
         f"wcs-ext emulator listening on {info['put_url']}, data in {info['data']}{note}; "
         "Ctrl-C or SIGTERM stops it",
         err=True,

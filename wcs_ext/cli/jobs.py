@@ -11,7 +11,7 @@ from ..errors import WcsError
 from ..models import Job, JobStatus
 from ..protocol.fmgr_ops import delete_prefix_op
 from ._context import CliState, as_json, emit_json, pass_state
-from ._output import print_table
+from ._output import echo, print_table
 from ._urls import parse_bucket, parse_object
 
 __all__ = ["COMMANDS"]
@@ -31,7 +31,7 @@ def _show_status(state: CliState, status: JobStatus) -> None:
         emit_json(as_json(status) | {"finished": status.finished, "succeeded": status.succeeded})
         return
     state_name = status.state.name.lower().replace("_", " ") if status.state else "unknown"
-    click.echo(f"job {status.id}: {state_name} ({status.desc or 'no description'})")
+    echo(f"job {status.id}: {state_name} ({status.desc or 'no description'})")
     rows = [
         (
             {3: "ok", 2: "FAILED", 1: "running", 0: "pending"}.get(item.code or 0, str(item.code)),

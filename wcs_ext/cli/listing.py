@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
+from .._config_file import atomic_file
 from ..models import ObjectInfo, ObjectPage
-from ._context import CliState, as_json, emit_json, pass_state
-from ._output import human_size, local_time, print_table
+from ._context import CliState, as_json, emit_json, json_text, pass_state
+from ._output import echo, human_size, local_time, print_table
 from ._urls import parse_bucket
 
 __all__ = ["COMMANDS"]
@@ -52,9 +52,9 @@ def _echo_objects(state: CliState, page: ObjectPage) -> None:
             emit_json({"prefix": prefix})
         return
     for prefix in page.common_prefixes:
-        click.echo(f"{'DIR':>10}  {'':19}  {prefix}")
+        echo(f"{'DIR':>10}  {'':19}  {prefix}")
     for item in page.items:
-        click.echo(f"{human_size(item.size):>10}  {local_time(item.put_time_ms):19}  {item.key}")
+        echo(f"{human_size(item.size):>10}  {local_time(item.put_time_ms):19}  {item.key}")
 
 
 def _page_kwargs(state: CliState) -> dict[str, Any]:
@@ -98,7 +98,8 @@ def list_command(state: CliState, bucket_url: str, resfile: Path | None) -> None
         bucket, marker=state.config().marker or None, **_page_kwargs(state)
     )
     if resfile is not None:
-        resfile.write_text(json.dumps(_wcs_page(page), ensure_ascii=False) + "\n")
+        with atomic_file(resfile) as out:
+            out.write(_page_line(page))
         state.say(f"saved {len(page.items)} objects to {resfile}")
         if page.has_more:
             state.say(f"more: --marker {page.marker}")
@@ -108,7 +109,7 @@ def list_command(state: CliState, bucket_url: str, resfile: Path | None) -> None
         if state.json_output:
             emit_json({"marker": page.marker})  # last line: where the next page starts
         else:
-            click.echo(f"(more: --marker {page.marker})", err=True)
+            echo(f"(more: --marker {page.marker})", err=True)
 
 
 @click.command("listall", epilog=_LIST_OPTIONS)
@@ -132,15 +133,20 @@ def listall_command(state: CliState, bucket_url: str, resfile: Path | None) -> N
         for page in pages:
             _echo_objects(state, page)
         return
-    with resfile.open("w", encoding="utf-8") as out:
+    # All pages or none: a failure on page 7 keeps the old file, not half a new one.
+    with atomic_file(resfile) as out:
         count = _save_pages(pages, out)
     state.say(f"saved {count} objects to {resfile}")
 
 
-def _save_pages(pages: Iterable[ObjectPage], out: IO[str]) -> int:
+def _page_line(page: ObjectPage) -> bytes:
+    return (json_text(_wcs_page(page)) + "\n").encode("utf-8")
+
+
+def _save_pages(pages: Iterable[ObjectPage], out: IO[bytes]) -> int:
     count = 0
     for page in pages:
-        out.write(json.dumps(_wcs_page(page), ensure_ascii=False) + "\n")
+        out.write(_page_line(page))
         count += len(page.items)
     return count
 

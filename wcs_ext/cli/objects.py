@@ -6,7 +6,7 @@ import click
 
 from ..errors import WcsInputError
 from ._context import CliState, as_json, emit_json, pass_state
-from ._output import human_size, local_time
+from ._output import echo, human_size, local_time
 from ._urls import parse_object, parse_target
 
 __all__ = ["COMMANDS"]
@@ -37,7 +37,7 @@ def stat_command(state: CliState, target: str) -> None:
         ("storage class", info.storage_class or "-"),
     )
     for name, value in rows:
-        click.echo(f"{name + ':':15} {value}")
+        echo(f"{name + ':':15} {value}")
 
 
 @click.command("del")

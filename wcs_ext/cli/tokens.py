@@ -8,6 +8,7 @@ import click
 
 from ..errors import WcsInputError
 from ._context import CliState, emit_json, pass_state
+from ._output import echo
 
 if TYPE_CHECKING:
     from ..protocol.signing import Credentials
@@ -82,7 +83,7 @@ def token_upload(state: CliState, scope: str, lifetime: int | None, overwrite: s
     if state.json_output:
         emit_json({"token": token, "policy": policy.to_dict()})
     else:
-        click.echo(token)
+        echo(token)
 
 
 @token_group.command("manage")
@@ -109,4 +110,4 @@ def token_manage(state: CliState, target: str, body: str) -> None:
     if state.json_output:
         emit_json({"authorization": token, "signed": f"{target}\n{body}"})
     else:
-        click.echo(token)
+        echo(token)

@@ -16,6 +16,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..protocol.checksum import crc64_file, etag_file
+from ._output import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -71,7 +72,7 @@ def _run(
         try:
             values.append(str(compute(name)))
         except OSError as exc:
-            print(f"{tool}: error: {_describe(exc)}: {name}", file=sys.stderr)
+            print(f"{tool}: error: {_describe(exc)}: {printable(name)}", file=sys.stderr)
             return _USAGE_ERROR
     # Both lines only once every file is done, so a failure leaves stdout empty. Line 1
     # is the Python repr of the argument list: that is what the original prints.
