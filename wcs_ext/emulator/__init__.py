@@ -15,6 +15,9 @@ explains its part):
   method, 413 oversized form, 416 bad range, 501 ``/imageDetect``, 579 failed upload
   callback, 614 key exists (upload without ``overwrite``, move/copy onto a key);
   multipart ctx problems are HTTP 400 with WCS code 701 (``state.ctx_tokens``);
+* a number in a path, query or form (sizes, offsets, indexes, ``limit``, times, days)
+  must be ASCII decimal digits within what the emulator can store, else 400
+  (``endpoints.request_parsing``); ``deadline`` days are -1 (never) or 0..1000000;
 * a key that already holds the same bytes is not a conflict: the upload (or copy) is
   acknowledged, so repeating a request whose answer was lost is safe
   (``state.object_store``);
