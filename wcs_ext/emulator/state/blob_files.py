@@ -132,6 +132,10 @@ class BlobStore:
         _fsync_dir(target.parent)
         return new_id
 
+    def open(self, blob_id: str) -> BinaryIO:
+        """The blob's bytes, readable even after :meth:`remove` (POSIX) until closed."""
+        return self.path(blob_id).open("rb", buffering=0)
+
     def remove(self, blob_id: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path(blob_id).unlink()

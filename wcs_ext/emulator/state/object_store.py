@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import attrs
 
@@ -122,6 +122,17 @@ class ObjectStore:
     def get(self, bucket: str, key: str) -> ObjectRecord | None:
         with self._db.transaction() as conn:
             return self._live(conn, bucket, key)
+
+    def open(self, bucket: str, key: str) -> tuple[ObjectRecord, BinaryIO] | None:
+        """The live object and its blob, opened while the row still points at it.
+
+        Every writer deletes a blob only after the transaction that stops referring to
+        it has committed, so the blob of a row read in a transaction is still there;
+        once open, it stays readable whatever happens to the key.
+        """
+        with self._db.transaction() as conn:
+            record = self._live(conn, bucket, key)
+            return None if record is None else (record, self._blobs.open(record.blob))
 
     def require(self, bucket: str, key: str) -> ObjectRecord:
         with self._db.transaction() as conn:
