@@ -115,19 +115,21 @@ class BlobStore:
         _fsync_dir(target.parent)
         return blob_id
 
-    def duplicate(self, blob_id: str) -> str:
-        """A second blob with the same bytes (a hard link where the file system allows)."""
-        source = self.path(blob_id)
+    def duplicate(self, blob_id: str, opened: BinaryIO) -> str:
+        """A second blob with the same bytes: a hard link where the file system allows,
+        else a copy of ``opened`` (the blob, open: it may be unlinked by now)."""
         new_id = self.new_id()
         target = self.path(new_id)
         target.parent.mkdir(exist_ok=True)
         try:
-            os.link(source, target)
+            os.link(self.path(blob_id), target)
         except OSError:
             partial = self._tmp / f"{new_id}.part"
-            shutil.copyfile(source, partial)
-            with partial.open("rb") as file:
-                os.fsync(file.fileno())
+            with partial.open("xb") as out:
+                opened.seek(0)
+                shutil.copyfileobj(opened, out, _COPY_CHUNK)
+                out.flush()
+                os.fsync(out.fileno())
             os.replace(partial, target)
         _fsync_dir(target.parent)
         return new_id
