@@ -112,6 +112,7 @@ def emulator_command(
             DEMO_ACCESS_KEY,
             DEMO_SECRET_KEY,
             EmulatorSettings,
+            make_data_dir,
             serve,
         )
     except ModuleNotFoundError as exc:
@@ -139,7 +140,7 @@ def emulator_command(
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
         # Here, so an unusable directory is one clear error, not a failed server start.
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        make_data_dir(settings.data_dir)
         serve(settings, partial(_announce, settings, temporary=temporary))
     finally:
         if temporary:

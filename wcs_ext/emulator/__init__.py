@@ -41,6 +41,7 @@ fault injection (``faults``), and the ``errors`` and ``clock`` every layer uses.
 """
 
 from .app import create_app
+from .runtime import make_data_dir
 from .server import ready_info, serve
 from .settings import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, EmulatorSettings
 
@@ -49,6 +50,7 @@ __all__ = [
     "DEMO_SECRET_KEY",
     "EmulatorSettings",
     "create_app",
+    "make_data_dir",
     "ready_info",
     "serve",
 ]

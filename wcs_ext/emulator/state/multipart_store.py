@@ -151,7 +151,7 @@ class BlockStore:
 
     def create(self, *, bucket: str, scope: str, index: int, size: int, batch: str) -> ChunkWriter:
         row = BlockRow(BlobStore.new_id(), bucket, scope, index, size, 0, self._clock(), batch)
-        self.blobs.block_path(row.id).touch(exist_ok=False)
+        self.blobs.new_block_file(row.id)
         with self._db.transaction() as conn:
             conn.execute(
                 "INSERT INTO blocks (id, bucket, scope, idx, size, received, created_ms, batch) "
