@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import shutil
@@ -23,6 +24,35 @@ __all__ = ["emulator_command"]
 _EXTRA_MODULES = frozenset({"starlette", "uvicorn", "python_multipart", "multipart"})
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address; a name other than ``localhost`` is not
+    (it may resolve to anything, and is not looked up before the check)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_exposure(host: str, *, demo_keys: bool, allowed: bool) -> None:
+    """Refuse, before anything listens, to serve the public demo keys beyond loopback."""
+    if not demo_keys or is_loopback(host):
+        return
+    if not allowed:
+        raise click.UsageError(
+            f"--host {host} is not a loopback address and the emulator would use the "
+            "public demo keys, which let anyone who reaches it read and write its data: "
+            "give your own keys (--ak with WCS_SECRET_KEY), or --allow-demo-keys if that "
+            "is really meant"
+        )
+    click.echo(
+        f"warning: listening on {host} with the public demo keys: anyone who can reach "
+        "it can read and write its data",
+        err=True,
+    )
+
+
 def _keys(access_key: str | None, secret_key: str | None) -> tuple[str, str] | None:
     """Options first, then WCS_ACCESS_KEY / WCS_SECRET_KEY; None: use the demo keys."""
     access_key = access_key or os.environ.get("WCS_ACCESS_KEY") or None
@@ -38,7 +68,12 @@ def _keys(access_key: str | None, secret_key: str | None) -> tuple[str, str] | N
 
 
 @click.command("emulator")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Other than loopback it needs your own keys or --allow-demo-keys.",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -59,6 +94,12 @@ def _keys(access_key: str | None, secret_key: str | None) -> tuple[str, str] | N
     "secret_key",
     metavar="SK",
     help="Secret key. [env WCS_SECRET_KEY, preferred: arguments show in the process list]",
+)
+@click.option(
+    "--allow-demo-keys",
+    is_flag=True,
+    help="Listen on a non-loopback --host with the public demo keys all the same: anyone "
+    "who can reach it can then read and write its data.",
 )
 @click.option(
     "--bucket",
@@ -90,6 +131,7 @@ def emulator_command(
     data_dir: Path | None,
     access_key: str | None,
     secret_key: str | None,
+    allow_demo_keys: bool,
     buckets: tuple[str, ...],
     fault_rate: float,
     fault_seed: int,
@@ -99,13 +141,15 @@ def emulator_command(
 
     When it listens it prints one JSON line on stdout: put_url, mgr_url,
     download_url (objects at {download_url}/{bucket}/{key}), access_key, data, pid.
-    Without keys it uses fixed demo keys, fit only for local tests. Ctrl-C or
-    SIGTERM stops it.
+    Without keys it uses fixed demo keys, fit only for local tests: with them it
+    refuses (exit 2) to listen on anything but loopback unless --allow-demo-keys is
+    given. Ctrl-C or SIGTERM stops it.
 
     \b
     Examples:
       $ wcs-ext emulator --bucket photos --data ./wcs-data
       $ WCS_SECRET_KEY=dev-secret wcs-ext emulator --ak dev-key --port 8080
+      $ WCS_SECRET_KEY=dev-secret wcs-ext emulator --ak dev-key --host 0.0.0.0
       $ wcs-ext emulator --fault-rate 0.2 --fault-seed 7    # a flaky network, for tests
     """
     try:
@@ -114,6 +158,7 @@ def emulator_command(
             DEMO_ACCESS_KEY,
             DEMO_SECRET_KEY,
             EmulatorSettings,
+            make_data_dir,
             serve,
         )
     except ModuleNotFoundError as exc:
@@ -124,6 +169,9 @@ def emulator_command(
             "pip install 'wcs-ext[emulator]'"
         ) from None
     keys = _keys(access_key, secret_key) or (DEMO_ACCESS_KEY, DEMO_SECRET_KEY)
+    # Given by hand, the demo keys are just as public.
+    demo_keys = DEMO_ACCESS_KEY in keys or DEMO_SECRET_KEY in keys
+    _check_exposure(host, demo_keys=demo_keys, allowed=allow_demo_keys)
     temporary = data_dir is None
     data = Path(tempfile.mkdtemp(prefix="wcs-emulator-")) if data_dir is None else data_dir
     try:
@@ -141,7 +189,7 @@ def emulator_command(
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
         # Here, so an unusable directory is one clear error, not a failed server start.
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        make_data_dir(settings.data_dir)
         serve(settings, partial(_announce, settings, temporary=temporary))
     finally:
         if temporary:

@@ -15,6 +15,9 @@ explains its part):
   method, 413 oversized form, 416 bad range, 501 ``/imageDetect``, 579 failed upload
   callback, 614 key exists (upload without ``overwrite``, move/copy onto a key);
   multipart ctx problems are HTTP 400 with WCS code 701 (``state.ctx_tokens``);
+* a number in a path, query or form (sizes, offsets, indexes, ``limit``, times, days)
+  must be ASCII decimal digits within what the emulator can store, else 400
+  (``endpoints.request_parsing``); ``deadline`` days are -1 (never) or 0..1000000;
 * a key that already holds the same bytes is not a conflict: the upload (or copy) is
   acknowledged, so repeating a request whose answer was lost is safe
   (``state.object_store``);
@@ -38,6 +41,7 @@ fault injection (``faults``), and the ``errors`` and ``clock`` every layer uses.
 """
 
 from .app import create_app
+from .runtime import make_data_dir
 from .server import ready_info, serve
 from .settings import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, EmulatorSettings
 
@@ -46,6 +50,7 @@ __all__ = [
     "DEMO_SECRET_KEY",
     "EmulatorSettings",
     "create_app",
+    "make_data_dir",
     "ready_info",
     "serve",
 ]

@@ -97,10 +97,10 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
 
 async def _on_crash(request: Request, exc: Exception) -> Response:
     # Runs outside the other middleware (Starlette re-raises for the server's log
-    # afterwards), so it adds the request id itself.
-    return error_response(
-        500, f"internal error: {type(exc).__name__}", headers=_reqid_header(request)
-    )
+    # afterwards), so it adds the request id itself. The server drops the connection
+    # after a crash (and the body may be unread): the client must not reuse it.
+    headers = {**_reqid_header(request), "Connection": "close"}
+    return error_response(500, f"internal error: {type(exc).__name__}", headers=headers)
 
 
 class _State(TypedDict):

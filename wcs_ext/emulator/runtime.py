@@ -1,8 +1,8 @@
 """Everything one running emulator holds, opened from its data directory.
 
 The data directory is the whole state: ``meta.sqlite3`` (metadata, the ctx secret) and
-the blob folders. Opening it again after a stop or a crash gives back every object,
-every unfinished multipart block and every job.
+the blob folders, readable by the emulator's user only. Opening it again after a stop
+or a crash gives back every object, every unfinished multipart block and every job.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Final
 
 import attrs
@@ -26,13 +27,23 @@ from .state.job_commands import Operations
 from .state.job_queue import JobRecord, JobRunner, JobStore
 from .state.multipart_store import BlockLocks, BlockStore
 from .state.object_store import ObjectStore
+from .state.private_files import make_folder
 from .state.usage_stats import UsageStats
 
-__all__ = ["Runtime", "runtime_of"]
+__all__ = ["Runtime", "make_data_dir", "runtime_of"]
 
 log = logging.getLogger("wcs_ext.emulator")
 
 _DB_NAME: Final = "meta.sqlite3"
+
+
+def make_data_dir(path: Path) -> None:
+    """Create the data directory (0700: it holds the ctx secret) if it is missing.
+
+    An existing one keeps its mode (it may be any folder the user named); what the
+    emulator makes or keeps inside it is private all the same (``state.private_files``).
+    """
+    make_folder(path, parents=True)
 
 
 @attrs.define(kw_only=True)
@@ -53,7 +64,7 @@ class Runtime:
     @classmethod
     def open(cls, settings: EmulatorSettings) -> Runtime:
         """Open (or create) the data directory; blocking, run it in a thread."""
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        make_data_dir(settings.data_dir)
         db = Database(settings.data_dir / _DB_NAME)
         blobs = BlobStore(settings.data_dir)
         objects = ObjectStore(db, blobs)

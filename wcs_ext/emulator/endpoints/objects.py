@@ -7,35 +7,29 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ...protocol.encoding import urlsafe_b64encode
-from ..clock import DAY_MS
 from ..errors import bad_request
 from ..state.object_store import ObjectRecord, no_file
 from .answers import ok
 from .management_call import Call, managed
-from .request_parsing import decode_b64_text, parse_object_entry
+from .request_parsing import MAX_MS, decode_b64_text, parse_days, parse_int, parse_object_entry
 
 __all__ = ["routes"]
 
 
-def _int(value: str, name: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise bad_request(f"{name} must be an integer, got {value!r}") from None
+def _time(call: Call, name: str) -> int | None:
+    text = call.query.get(name)
+    return parse_int(text, name, low=0, high=MAX_MS) if text else None
 
 
 def list_objects(call: Call) -> Response:
     bucket = call.param("bucket")
-    limit = _int(call.query.get("limit") or "1000", "limit")
-    if not 1 <= limit <= 1000:
-        raise bad_request(f"limit must be between 1 and 1000, got {limit}")
+    limit = parse_int(call.query.get("limit") or "1000", "limit", low=1, high=1000)
     prefix = decode_b64_text(call.query["prefix"], "prefix") if call.query.get("prefix") else ""
     after = decode_b64_text(call.query["marker"], "marker") if call.query.get("marker") else ""
     mode = call.query.get("mode", "")
     if mode not in ("", "0", "1"):
         raise bad_request(f"mode must be 0 or 1, got {mode!r}")
-    start, end = (call.query.get(name) for name in ("startTime", "endTime"))
-    window = (_int(start, "startTime") if start else None, _int(end, "endTime") if end else None)
+    window = (_time(call, "startTime"), _time(call, "endTime"))
     entries: list[ObjectRecord | str]
     if mode:
         entries, more = call.rt.objects.list_directory(
@@ -91,11 +85,8 @@ def copy(call: Call) -> Response:
 def set_deadline(call: Call) -> Response:
     bucket = decode_b64_text(call.param("bucket", source="form"), "bucket")
     key = decode_b64_text(call.param("key", source="form"), "key")
-    days = _int(call.param("deadline", source="form"), "deadline")
-    if days < -1:
-        raise bad_request("deadline must be -1 (keep), 0 (delete soon) or a number of days")
-    # 0 expires the object now: it is gone from every read at once, swept soon after.
-    expires = None if days == -1 else call.rt.clock() + days * DAY_MS
+    # -1 keeps the object; 0 expires it now: gone from every read at once, swept soon after.
+    expires = parse_days(call.param("deadline", source="form"), "deadline", call.rt.clock())
     call.rt.objects.set_expiry(bucket, key, expires)
     return ok()
 

@@ -19,12 +19,12 @@ from starlette.responses import JSONResponse, Response
 
 from ...protocol.encoding import urlsafe_b64encode
 from ...protocol.signing import PutPolicy, sign
-from ..clock import DAY_MS
 from ..errors import EmulatorError, bad_request, unauthorized
 from ..runtime import Runtime
 from ..state.job_queue import Item, JobRecord
 from ..state.object_keys import check_key
 from ..state.object_store import ObjectRecord
+from .request_parsing import parse_days
 from .token_checks import VerifiedUpload
 from .upload_templates import UploadFacts, render_return_body, render_save_key, render_template
 
@@ -51,13 +51,8 @@ def check_size(policy: PutPolicy, size: int) -> None:
 
 
 def expiry(rt: Runtime, days: str | None) -> int | None:
-    if not days:
-        return None
-    try:
-        count = int(days)
-    except ValueError:
-        raise bad_request(f"deadline must be a whole number of days, got {days!r}") from None
-    return None if count < 0 else rt.clock() + count * DAY_MS
+    """The form field ``deadline`` (days, as ``/setdeadline``'s): absent or -1, never."""
+    return parse_days(days, "deadline", rt.clock()) if days else None
 
 
 def _callback(rt: Runtime, verified: VerifiedUpload, facts: UploadFacts) -> dict[str, Any]:

@@ -21,7 +21,14 @@ from ..runtime import Runtime, runtime_of
 from ..state.blob_files import BlobWriter
 from ..state.object_keys import mime_type_for
 from .multipart_form import FormReceiver, boundary_of
-from .request_parsing import decode_b64_text, read_body, stream_body
+from .request_parsing import (
+    MAX_BLOCK_INDEX,
+    MAX_BYTES,
+    decode_b64_text,
+    parse_int,
+    read_body,
+    stream_body,
+)
 from .token_checks import VerifiedUpload
 from .upload_policy import answer_upload, check_size, expiry, key_for
 from .upload_templates import UploadFacts
@@ -82,9 +89,8 @@ def _store_form(rt: Runtime, verified: VerifiedUpload, form: FormReceiver) -> Re
 async def make_block(request: Request) -> Response:
     rt = runtime_of(request)
     policy = rt.verifier.upload(request.headers.get("authorization")).policy
-    size, index = request.path_params["size"], request.path_params["index"]
-    if size <= 0:
-        raise bad_request("block size must be positive")
+    size = parse_int(request.path_params["size"], "block size", low=1, high=MAX_BYTES)
+    index = parse_int(request.path_params["index"], "block index", low=0, high=MAX_BLOCK_INDEX)
     await run_in_threadpool(rt.objects.require_bucket, policy.bucket)
     writer = await run_in_threadpool(
         rt.blocks.create,
@@ -98,8 +104,10 @@ async def make_block(request: Request) -> Response:
         await stream_body(request, writer.write)
         ack = await run_in_threadpool(writer.commit)
     except Exception:
-        await run_in_threadpool(writer.abort)
-        await run_in_threadpool(rt.blocks.discard, [writer.block_id])
+        try:
+            await run_in_threadpool(writer.abort)
+        finally:
+            await run_in_threadpool(rt.blocks.discard, [writer.block_id])
         raise
     return JSONResponse(ack.to_json())
 
@@ -108,7 +116,7 @@ async def put_chunk(request: Request) -> Response:
     rt = runtime_of(request)
     policy = rt.verifier.upload(request.headers.get("authorization")).policy
     ctx = rt.blocks.codec.decode(request.path_params["ctx"])
-    offset = request.path_params["offset"]
+    offset = parse_int(request.path_params["offset"], "bput offset", low=0, high=MAX_BYTES)
     if offset != ctx.offset:
         raise bad_request(f"bput offset {offset} is not the ctx's offset {ctx.offset}")
     async with rt.block_locks(ctx.block_id):
@@ -140,10 +148,9 @@ async def make_file(request: Request) -> Response:
     header_key = request.headers.get("key")
     if header_key and "key" not in extras:
         extras["key"] = decode_b64_text(header_key, "Key header")
+    size = parse_int(request.path_params["size"], "file size", low=0, high=MAX_BYTES)
     body = await read_body(request)
-    response, finished = await run_in_threadpool(
-        _finish_blocks, rt, verified, request.path_params["size"], extras, body
-    )
+    response, finished = await run_in_threadpool(_finish_blocks, rt, verified, size, extras, body)
     rt.block_locks.drop(finished)
     return response
 
@@ -199,7 +206,8 @@ def _finish_blocks(
 def routes() -> list[Route]:
     return [
         Route("/file/upload", form_upload, methods=["POST"]),
-        Route("/mkblk/{size:int}/{index:int}", make_block, methods=["POST"]),
-        Route("/bput/{ctx}/{offset:int}", put_chunk, methods=["POST"]),
-        Route("/mkfile/{size:int}{rest:path}", make_file, methods=["POST"]),
+        # Numbers are read by the handlers, so a bad one is a 400 that says why.
+        Route("/mkblk/{size}/{index}", make_block, methods=["POST"]),
+        Route("/bput/{ctx}/{offset}", put_chunk, methods=["POST"]),
+        Route("/mkfile/{size}{rest:path}", make_file, methods=["POST"]),
     ]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from ...protocol.checksum import EtagHasher
+from .private_files import create_file, make_folder, narrow
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -42,7 +43,7 @@ class BlobWriter:
 
     def __init__(self, path: Path, *, md5: bool = False) -> None:
         self.path = path
-        self._file: BinaryIO = path.open("xb")
+        self._file: BinaryIO = create_file(path)
         self.etag = EtagHasher()
         self._md5 = hashlib.md5(usedforsecurity=False) if md5 else None
         self.size = 0
@@ -81,12 +82,14 @@ class BlobWriter:
 
 class BlobStore:
     def __init__(self, root: Path) -> None:
+        """Opens (or makes) the folders under ``root``, which must exist."""
         self.root = root
         self._objects = root / "objects"
         self._tmp = root / "tmp"
         self._blocks = root / "blocks"
         for folder in (self._objects, self._tmp, self._blocks):
-            folder.mkdir(parents=True, exist_ok=True)
+            make_folder(folder)
+            narrow(folder)
 
     @staticmethod
     def new_id() -> str:
@@ -110,31 +113,40 @@ class BlobStore:
         writer.finish()
         blob_id = self.new_id()
         target = self.path(blob_id)
-        target.parent.mkdir(exist_ok=True)
+        make_folder(target.parent)
         os.replace(writer.path, target)
         _fsync_dir(target.parent)
         return blob_id
 
-    def duplicate(self, blob_id: str) -> str:
-        """A second blob with the same bytes (a hard link where the file system allows)."""
-        source = self.path(blob_id)
+    def duplicate(self, blob_id: str, opened: BinaryIO) -> str:
+        """A second blob with the same bytes: a hard link where the file system allows,
+        else a copy of ``opened`` (the blob, open: it may be unlinked by now)."""
         new_id = self.new_id()
         target = self.path(new_id)
-        target.parent.mkdir(exist_ok=True)
+        make_folder(target.parent)
         try:
-            os.link(source, target)
+            os.link(self.path(blob_id), target)
         except OSError:
             partial = self._tmp / f"{new_id}.part"
-            shutil.copyfile(source, partial)
-            with partial.open("rb") as file:
-                os.fsync(file.fileno())
+            with create_file(partial) as out:
+                opened.seek(0)
+                shutil.copyfileobj(opened, out, _COPY_CHUNK)
+                out.flush()
+                os.fsync(out.fileno())
             os.replace(partial, target)
         _fsync_dir(target.parent)
         return new_id
 
+    def open(self, blob_id: str) -> BinaryIO:
+        """The blob's bytes, readable even after :meth:`remove` (POSIX) until closed."""
+        return self.path(blob_id).open("rb", buffering=0)
+
     def remove(self, blob_id: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path(blob_id).unlink()
+
+    def new_block_file(self, block_id: str) -> None:
+        create_file(self.block_path(block_id)).close()
 
     def remove_block(self, block_id: str) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -148,12 +160,17 @@ class BlobStore:
             leftover.unlink()
             removed += 1
         for folder in self._objects.iterdir():
+            narrow(folder)
             for blob in folder.iterdir():
                 if blob.name not in keep_blobs:
                     blob.unlink()
                     removed += 1
+                else:
+                    narrow(blob)
         for block in self._blocks.iterdir():
             if block.name not in keep_blocks:
                 block.unlink()
                 removed += 1
+            else:
+                narrow(block)
         return removed

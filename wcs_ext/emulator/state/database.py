@@ -7,11 +7,14 @@ last commits, never leave half of one.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .private_files import create_file, narrow
 
 __all__ = ["Database"]
 
@@ -54,6 +57,13 @@ CREATE TABLE IF NOT EXISTS jobs (
 
 class Database:
     def __init__(self, path: Path) -> None:
+        # Made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the
+        # mode of the database file, and the file holds the ctx secret.
+        with contextlib.suppress(FileExistsError):
+            create_file(path).close()
+        for part in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+            if part.exists():
+                narrow(part)
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
         self._conn.execute("PRAGMA journal_mode=WAL")

@@ -181,9 +181,11 @@ class Operations:
 
     def _delete_m3u8(self, params: dict[str, str], item: Item) -> Item:
         bucket, key = params["bucket"], check_key(params["key"])
-        playlist = self._objects.require(bucket, key)
-        if params.get("deletets", "1") != "0":
-            with self._blobs.path(playlist.blob).open("rb") as file:
+        if params.get("deletets", "1") == "0":
+            self._objects.require(bucket, key)
+        else:
+            _, file = self._objects.open_existing(bucket, key)
+            with file:
                 text = file.read(_MAX_PLAYLIST).decode("utf-8", "replace")
             for segment in self._segments(text, key):
                 self._objects.delete(bucket, segment)
@@ -256,9 +258,10 @@ class Operations:
 
     def _index(self, bucket: str, key: str) -> list[_Member]:
         """An index object: one key per line, or ``/url/<b64 url>[/alias/<b64 name>]``."""
-        record = self._objects.require(bucket, key)
+        _, file = self._objects.open_existing(bucket, key)
+        with file:
+            text = file.read().decode("utf-8", "replace")
         members = []
-        text = self._blobs.path(record.blob).read_bytes().decode("utf-8", "replace")
         for line in filter(None, (raw.strip() for raw in text.splitlines())):
             if line.startswith("/url/"):
                 fields = dict(zip(*[iter(line[1:].split("/"))] * 2, strict=False))
@@ -279,10 +282,10 @@ class Operations:
             self._download(member.source, out)
             return
         try:
-            record = self._objects.require(bucket, member.source)
+            _, file = self._objects.open_existing(bucket, member.source)
         except EmulatorError as exc:
             raise EmulatorError(exc.status, f"{exc.message}: {member.source}") from None
-        with self._blobs.path(record.blob).open("rb") as file:
+        with file:
             shutil.copyfileobj(file, out, _COPY_CHUNK)
 
     def _store_text(self, bucket: str, key: str, text: str, *, force: bool) -> None:

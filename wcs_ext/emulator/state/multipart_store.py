@@ -98,17 +98,21 @@ class ChunkWriter:
         self._offset += len(data)
 
     def commit(self) -> BlockAck:
+        """Record the chunk and answer its ctx; on failure the caller must :meth:`abort`,
+        which needs the file still open: it is closed only once all else succeeded."""
         if self._offset == self._start:
             raise bad_request("empty chunk")
-        self._file.close()
-        self._store.record_received(self._row.id, self._offset, self._sha1)
         ctx = Ctx(self._row.id, self._row.index, self._row.size, self._offset, self._row.created_ms)
-        return BlockAck(
+        ack = BlockAck(
             ctx=self._store.codec.encode(ctx),
             checksum=self._sha1.hexdigest(),
             crc32=self._crc & 0xFFFFFFFF,
             offset=self._offset,
         )
+        self._file.flush()
+        self._store.record_received(self._row.id, self._offset, self._sha1)
+        self._file.close()
+        return ack
 
     def abort(self) -> None:
         self._file.seek(self._start)
@@ -147,7 +151,7 @@ class BlockStore:
 
     def create(self, *, bucket: str, scope: str, index: int, size: int, batch: str) -> ChunkWriter:
         row = BlockRow(BlobStore.new_id(), bucket, scope, index, size, 0, self._clock(), batch)
-        self.blobs.block_path(row.id).touch(exist_ok=False)
+        self.blobs.new_block_file(row.id)
         with self._db.transaction() as conn:
             conn.execute(
                 "INSERT INTO blocks (id, bucket, scope, idx, size, received, created_ms, batch) "

@@ -4,6 +4,11 @@ Order of every write: the new blob is made durable first, then one transaction p
 the key at it, then blobs no row refers to any more are deleted. A crash between steps
 leaves an orphan blob (cleaned at start), never a key without bytes or with half of them.
 
+Reads of the bytes (downloads, copies, the job worker) open the blob in the transaction
+that finds its row (``open``): since a blob is deleted only after the transaction that
+drops its last row has committed, it is there, and once open it stays readable however
+the key changes, so a reader gets the version it found, whole.
+
 Expiry (``setdeadline``): an object whose ``expires_ms`` has passed is invisible at once
 to every read here, and the sweeper deletes its row and bytes later.
 """
@@ -13,7 +18,7 @@ from __future__ import annotations
 import bisect
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import attrs
 
@@ -123,6 +128,26 @@ class ObjectStore:
         with self._db.transaction() as conn:
             return self._live(conn, bucket, key)
 
+    def open(self, bucket: str, key: str) -> tuple[ObjectRecord, BinaryIO] | None:
+        """The live object and its blob, opened while the row still points at it.
+
+        Every writer deletes a blob only after the transaction that stops referring to
+        it has committed, so the blob of a row read in a transaction is still there;
+        once open, it stays readable whatever happens to the key.
+        """
+        with self._db.transaction() as conn:
+            record = self._live(conn, bucket, key)
+            return None if record is None else (record, self._blobs.open(record.blob))
+
+    def open_existing(self, bucket: str, key: str) -> tuple[ObjectRecord, BinaryIO]:
+        """:meth:`open`, but a missing bucket or key is a 404, as for :meth:`require`."""
+        with self._db.transaction() as conn:
+            self._require_bucket(conn, bucket)
+            record = self._live(conn, bucket, key)
+            if record is None:
+                raise no_file(bucket, key)
+            return record, self._blobs.open(record.blob)
+
     def require(self, bucket: str, key: str) -> ObjectRecord:
         with self._db.transaction() as conn:
             self._require_bucket(conn, bucket)
@@ -212,8 +237,14 @@ class ObjectStore:
         unless ``force`` or it already holds the same bytes; source == target is 400."""
         if source == target:
             raise bad_request("source and destination are the same object")
-        src = self.require(*source)
-        blob = src.blob if move else self._blobs.duplicate(src.blob)
+        if move:
+            src = self.require(*source)
+            blob = src.blob
+        else:
+            # A copy is of the version its lookup saw, even if overwritten meanwhile.
+            src, file = self.open_existing(*source)
+            with file:
+                blob = self._blobs.duplicate(src.blob, file)
         record = attrs.evolve(
             src,
             bucket=target[0],
@@ -223,10 +254,10 @@ class ObjectStore:
         )
         try:
             with self._db.transaction() as conn:
-                current = self._live(conn, *source)
-                if current is None or current.blob != src.blob:
-                    raise EmulatorError(409, "the source changed during the operation")
                 if move:
+                    current = self._live(conn, *source)
+                    if current is None or current.blob != src.blob:
+                        raise EmulatorError(409, "the source changed during the operation")
                     # First, so the blob is not referenced twice; a conflict rolls it back.
                     conn.execute("DELETE FROM objects WHERE bucket = ? AND key = ?", source)
                 stored, garbage = self._place(conn, record, overwrite=force)
