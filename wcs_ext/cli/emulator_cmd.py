@@ -46,7 +46,7 @@ def _check_exposure(host: str, *, demo_keys: bool, allowed: bool) -> None:
             "give your own keys (--ak with WCS_SECRET_KEY), or --allow-demo-keys if that "
             "is really meant"
         )
-    click.echo(
+    echo(
         f"warning: listening on {host} with the public demo keys: anyone who can reach "
         "it can read and write its data",
         err=True,

@@ -295,8 +295,9 @@ class ObjectStore:
         args: list[Any] = [bucket, self._clock(), after]
         if prefix:
             # key >= prefix lets the primary key index do the seek.
-            sql.append("AND key >= ? AND substr(key, 1, ?) = ?")
-            args += [prefix, len(prefix), prefix]
+            # Compared as bytes: SQLite's text substr() stops at a NUL, which keys may hold.
+            sql.append("AND key >= ? AND substr(CAST(key AS BLOB), 1, ?) = CAST(? AS BLOB)")
+            args += [prefix, len(prefix.encode()), prefix]
         start, end = time_range
         if start is not None:
             sql.append("AND put_ms >= ?")
