@@ -11,13 +11,19 @@ explains its part):
 
 * errors are ``{"code": "<code>", "message": ...}``; 400 bad request, 401 bad token
   (signature, unknown access key, expired deadline, key outside the scope, undecodable
-  policy, ``fsizeLimit`` exceeded), 404 missing bucket/key/job/endpoint, 405 wrong
-  method, 413 oversized form, 416 bad range, 501 ``/imageDetect``, 579 failed upload
-  callback, 614 key exists (upload without ``overwrite``, move/copy onto a key);
-  multipart ctx problems are HTTP 400 with WCS code 701 (``state.ctx_tokens``);
+  policy or one whose strings are not Unicode text, ``fsizeLimit`` exceeded), 404
+  missing bucket/key/job/endpoint, 405 wrong method, 413 oversized form, 416 bad range,
+  501 ``/imageDetect``, 579 failed upload callback (unreachable, or no http(s) URL),
+  614 key exists (upload without ``overwrite``, move/copy onto a key); multipart ctx
+  problems are HTTP 400 with WCS code 701 (``state.ctx_tokens``);
 * a number in a path, query or form (sizes, offsets, indexes, ``limit``, times, days)
   must be ASCII decimal digits within what the emulator can store, else 400
   (``endpoints.request_parsing``); ``deadline`` days are -1 (never) or 0..1000000;
+* a download or copy serves the version its lookup found, whole, even if the key is
+  overwritten meanwhile (``state.object_store``);
+* URLs it is told to reach (callbacks, notifications, fetches) must be absolute
+  http(s) URLs, or the call fails as an unreachable one does; a ``returnUrl`` is
+  percent-encoded where a header cannot hold it (``outgoing``);
 * a key that already holds the same bytes is not a conflict: the upload (or copy) is
   acknowledged, so repeating a request whose answer was lost is safe
   (``state.object_store``);
@@ -37,7 +43,9 @@ Layout: ``endpoints`` holds the HTTP routes and what they share to read requests
 answer; ``state`` what the emulator keeps (SQLite, blob files, objects, multipart
 blocks, jobs); here, the app (``app``), the uvicorn server and its ready line
 (``server``), the state of one running emulator (``runtime``), its ``settings``,
-fault injection (``faults``), and the ``errors`` and ``clock`` every layer uses.
+fault injection (``faults``), the URLs it reaches (``outgoing``), and the ``errors``
+and ``clock`` every layer uses. Only its user may read the data directory
+(``state.private_files``).
 """
 
 from .app import create_app

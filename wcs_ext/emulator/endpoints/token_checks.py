@@ -2,10 +2,10 @@
 
 Upload token ``AK:sign:encodedPolicy``: split from the right, look the AK up, recompute
 the signature over the policy text *as received* (constant-time compare), then decode
-the policy and check its deadline (ms). Management token ``AK:sign``: the signature
-covers ``path[?query]\\n`` + body, recomputed over the raw request target as received
-and, failing that, over its percent-decoded form (what the original SDK signed before
-its HTTP library re-quoted the URL).
+the policy (its strings must be text) and check its deadline (ms). Management token
+``AK:sign``: the signature covers ``path[?query]\\n`` + body, recomputed over the raw
+request target as received and, failing that, over its percent-decoded form (what the
+original SDK signed before its HTTP library re-quoted the URL).
 """
 
 from __future__ import annotations
@@ -41,6 +41,18 @@ def _signature_matches(secret_key: str, message: bytes, presented: str) -> bool:
     return hmac.compare_digest(claimed, expected.encode("ascii"))
 
 
+def _all_text(policy: PutPolicy) -> bool:
+    """Whether every string of the policy is text: JSON can spell a lone surrogate
+    (``\\ud800``), which no encoder, SQLite included, takes."""
+    try:
+        for value in attrs.astuple(policy):
+            if isinstance(value, str):
+                value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Verifier:
     def __init__(
         self, credentials: Mapping[str, str], *, clock: Callable[[], int] = now_ms
@@ -69,6 +81,8 @@ class Verifier:
             policy = PutPolicy.decode(encoded)
         except ValueError as exc:
             raise unauthorized(f"bad token: {exc}") from None
+        if not _all_text(policy):
+            raise unauthorized("bad token: the policy holds text that is not valid Unicode")
         if policy.deadline < self._clock():
             raise unauthorized("token expired")
         return VerifiedUpload(access_key, policy)

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from ...protocol.encoding import urlsafe_b64encode
 from ...protocol.signing import PutPolicy, sign
 from ..errors import EmulatorError, bad_request, unauthorized
+from ..outgoing import checked_url, header_safe
 from ..runtime import Runtime
 from ..state.job_queue import Item, JobRecord
 from ..state.object_keys import check_key
@@ -70,8 +71,12 @@ def _callback(rt: Runtime, verified: VerifiedUpload, facts: UploadFacts) -> dict
         signature = sign(secret_key, f"{url}\n{body}".encode())
         headers["Authorization"] = f"{verified.access_key}:{signature}"
     try:
+        target = checked_url(url)
+    except EmulatorError as exc:
+        raise EmulatorError(579, f"callback to {url[:200]!r} failed: {exc.message}") from None
+    try:
         with httpx.Client(timeout=_CALLBACK_TIMEOUT) as http:
-            answer = http.post(url, content=body.encode(), headers=headers)
+            answer = http.post(target, content=body.encode(), headers=headers)
         result = answer.json() if answer.status_code == 200 else None
     except (httpx.HTTPError, ValueError) as exc:
         raise EmulatorError(579, f"callback to {url} failed: {exc}") from None
@@ -118,5 +123,5 @@ def answer_upload(
     if redirect and policy.return_url:
         separator = "&" if "?" in policy.return_url else "?"
         location = f"{policy.return_url}{separator}upload_ret={urlsafe_b64encode(json.dumps(body))}"
-        return Response(status_code=303, headers={"Location": location})
+        return Response(status_code=303, headers={"Location": header_safe(location)})
     return JSONResponse(body)

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from ..errors import bad_request
 from ..runtime import Runtime, runtime_of
 from ..state.blob_files import BlobWriter
+from ..state.ctx_tokens import Ctx
 from ..state.object_keys import mime_type_for
 from .multipart_form import FormReceiver, boundary_of
 from .request_parsing import (
@@ -149,24 +150,39 @@ async def make_file(request: Request) -> Response:
     if header_key and "key" not in extras:
         extras["key"] = decode_b64_text(header_key, "Key header")
     size = parse_int(request.path_params["size"], "file size", low=0, high=MAX_BYTES)
-    body = await read_body(request)
-    response, finished = await run_in_threadpool(_finish_blocks, rt, verified, size, extras, body)
+    ctx_list = _ctx_list(await read_body(request))
+    ctxs = [rt.blocks.codec.decode(text.strip()) for text in ctx_list.split(",")]
+    # mkfiles of the same blocks (a retry sent while the first still runs) take turns,
+    # as bputs do: a later one finds the first one's answer, not its blocks half gone.
+    async with rt.block_locks.holding([ctx.block_id for ctx in ctxs]):
+        response, finished = await run_in_threadpool(
+            _finish_blocks, rt, verified, size, extras, ctx_list, ctxs
+        )
     rt.block_locks.drop(finished)
     return response
 
 
+def _ctx_list(body: bytes) -> str:
+    try:
+        ctx_list = body.decode("ascii").strip()
+    except UnicodeDecodeError:
+        ctx_list = ""
+    if not ctx_list:
+        raise bad_request("the mkfile body must be the blocks' ctxs, comma-separated")
+    return ctx_list
+
+
 def _finish_blocks(
-    rt: Runtime, verified: VerifiedUpload, size: int, extras: Mapping[str, str], body: bytes
+    rt: Runtime,
+    verified: VerifiedUpload,
+    size: int,
+    extras: Mapping[str, str],
+    ctx_list: str,
+    ctxs: list[Ctx],
 ) -> tuple[Response, list[str]]:
     policy = verified.policy
     rt.objects.require_bucket(policy.bucket)
     key = key_for(policy, extras.get("key"), None)
-    try:
-        ctx_list = body.decode("ascii").strip()
-    except UnicodeDecodeError:
-        raise bad_request("the mkfile body must be the blocks' ctxs, comma-separated") from None
-    if not ctx_list:
-        raise bad_request("the mkfile body must be the blocks' ctxs, comma-separated")
     # A repeated mkfile (its answer was lost) gets the first answer while the object
     # still holds what it stored, even though its blocks are gone.
     digest = hashlib.sha256(f"{policy.scope}\n{key}\n{size}\n{ctx_list}".encode()).hexdigest()
@@ -175,7 +191,6 @@ def _finish_blocks(
         current = rt.objects.get(memo[0], memo[1])
         if current is not None and current.hash == memo[2]:
             return JSONResponse(json.loads(memo[3])), []
-    ctxs = [rt.blocks.codec.decode(text.strip()) for text in ctx_list.split(",")]
     check_size(policy, size)
     writer: BlobWriter = rt.blobs.writer()
     try:

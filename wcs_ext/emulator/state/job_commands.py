@@ -22,6 +22,7 @@ from ...protocol.encoding import urlsafe_b64decode, urlsafe_b64encode
 from ...protocol.fmgr_ops import parse_op
 from ...protocol.signing import sign
 from ..errors import EmulatorError, bad_request
+from ..outgoing import checked_url
 from .blob_files import BlobStore, BlobWriter
 from .job_queue import DONE, Item, JobRecord, status_json
 from .object_keys import check_key, mime_type_for
@@ -55,7 +56,30 @@ def validate_fmgr_op(op: str, cmd: str) -> dict[str, str]:
         missing.append("keys, keyList or fops")
     if missing:
         raise bad_request(f"{op} operation lacks {', '.join(missing)}: {cmd[:200]!r}")
+    if op == "compress":  # Base64 inside its values too: decoded now, to fail now
+        _compress_keys(params)
+        if "fops" in params:
+            _fops_save_as(params["fops"])
     return params
+
+
+def _b64_text(value: str, what: str) -> str:
+    try:
+        return urlsafe_b64decode(value).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        raise bad_request(f"{what} is not URL-safe Base64 of UTF-8 text: {value[:60]!r}") from None
+
+
+def _compress_keys(params: Mapping[str, str]) -> list[str]:
+    """compress ``keys/<b64(k1)|b64(k2)|...>``, decoded."""
+    return [_b64_text(e, "a compress key") for e in filter(None, params.get("keys", "").split("|"))]
+
+
+def _fops_save_as(fops: str) -> tuple[str, str | None]:
+    """compress ``fops/<b64 "mkzip/N|saveas/<b64 entry>">``: the command and the entry."""
+    command, _, rest = fops.partition("|")
+    name, _, value = rest.partition("/")
+    return command, (_b64_text(value, "compress saveas") if name == "saveas" and value else None)
 
 
 @attrs.frozen
@@ -72,6 +96,11 @@ def _entry(text: str, what: str) -> tuple[str, str]:
     if not sep:
         raise bad_request(f"{what} must be 'bucket:key', got {text!r}")
     return bucket, check_key(key)
+
+
+def _file_name(url: str) -> str:
+    """The last segment of ``url``'s path, decoded ("" if none); checks the URL first."""
+    return posixpath.basename(checked_url(url).path)
 
 
 class Operations:
@@ -119,10 +148,9 @@ class Operations:
 
     def _download(self, url: str, writer: BlobWriter | IO[bytes]) -> str | None:
         """Stream ``url`` into ``writer``; returns the answer's MIME type."""
-        if urlparse(url).scheme not in ("http", "https"):
-            raise bad_request(f"not an http(s) URL: {url}")
+        target = checked_url(url)
         try:
-            with self._http() as http, http.stream("GET", url) as response:
+            with self._http() as http, http.stream("GET", target) as response:
                 if response.status_code != 200:
                     raise EmulatorError(502, f"fetching {url} answered HTTP {response.status_code}")
                 for chunk in response.iter_bytes(_COPY_CHUNK):
@@ -139,7 +167,7 @@ class Operations:
             return item.failed("decompression is not supported by the emulator")
         if params.get("fetchTS") == "1":
             return item.failed("fetchTS (fetching a playlist's segments) is not supported")
-        name = params.get("key") or unquote(posixpath.basename(urlparse(url).path))
+        name = params.get("key") or _file_name(url)
         if not name:
             return item.failed(f"no key given and none can be taken from the URL {url}")
         key = check_key(params.get("prefix", "") + name)
@@ -201,7 +229,10 @@ class Operations:
             uri = line.strip()
             if not uri or uri.startswith("#"):
                 continue
-            path = unquote(urlparse(uri).path)
+            try:
+                path = unquote(urlparse(uri).path)
+            except ValueError:
+                continue  # not a URI ("http://[" ...): it names no segment
             if "://" in uri or path.startswith("/"):
                 key = path.lstrip("/")
             else:
@@ -217,21 +248,16 @@ class Operations:
         save_as = params.get("saveas")
         index_key = params.get("keyList")
         if "fops" in params:  # key/<index>/fops/<b64 "mkzip/N|saveas/<entry>">
-            command, _, rest = params["fops"].partition("|")
+            command, save_as = _fops_save_as(params["fops"])
             if not command.startswith("mkzip"):
                 return item.failed(f"compress supports mkzip only, got {command!r}")
-            name, _, value = rest.partition("/")
-            if name != "saveas" or not value:
+            if save_as is None:
                 return item.failed("compress fops needs |saveas/<entry>")
-            save_as = urlsafe_b64decode(value).decode("utf-8")
             index_key = params.get("key")
         if not save_as:
             return item.failed("compress needs saveas")
         target = _entry(save_as, "saveas")
-        members: list[_Member] = []
-        for encoded in filter(None, params.get("keys", "").split("|")):
-            key = urlsafe_b64decode(encoded).decode("utf-8")
-            members.append(_Member(key, key))
+        members = [_Member(key, key) for key in _compress_keys(params)]
         if index_key:
             members += self._index(bucket, check_key(index_key))
         if not members:
@@ -265,13 +291,9 @@ class Operations:
         for line in filter(None, (raw.strip() for raw in text.splitlines())):
             if line.startswith("/url/"):
                 fields = dict(zip(*[iter(line[1:].split("/"))] * 2, strict=False))
-                url = urlsafe_b64decode(fields["url"]).decode("utf-8")
+                url = _b64_text(fields.get("url", ""), f"{key}: a /url/ line's URL")
                 alias = fields.get("alias")
-                name = (
-                    urlsafe_b64decode(alias).decode("utf-8")
-                    if alias
-                    else posixpath.basename(urlparse(url).path)
-                )
+                name = _b64_text(alias, f"{key}: an alias") if alias else _file_name(url)
                 members.append(_Member(name or "file", url, is_url=True))
             else:
                 members.append(_Member(line, line))
@@ -308,7 +330,8 @@ class Operations:
             signature = sign(secret_key, f"{job.notify_url}\n{body}".encode())
             headers["Authorization"] = f"{job.access_key}:{signature}"
         try:
+            target = checked_url(job.notify_url)
             with self._http() as http:
-                return http.post(job.notify_url, content=body, headers=headers).status_code == 200
-        except httpx.HTTPError:
+                return http.post(target, content=body, headers=headers).status_code == 200
+        except (EmulatorError, httpx.HTTPError):
             return False

@@ -248,7 +248,12 @@ class JobRunner:
             job = attrs.evolve(job, state=NOTIFYING if job.notify_url else DONE)
             await run_in_threadpool(self._jobs.update, job)
         if job.state == NOTIFYING:
-            delivered = await run_in_threadpool(self._notify, job)
+            try:
+                delivered = await run_in_threadpool(self._notify, job)
+            except Exception:
+                # Still an end: a job must not stay "notifying" for good.
+                log.exception("job %s: notifying %s failed", job.id, job.notify_url)
+                delivered = False
             await run_in_threadpool(
                 self._jobs.update, attrs.evolve(job, state=NOTIFIED if delivered else NOTIFY_FAILED)
             )

@@ -10,9 +10,10 @@ mkfile's answer is remembered, so a repeated mkfile gets it again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 import attrs
@@ -56,13 +57,22 @@ class BlockAck:
 
 
 class BlockLocks:
-    """One lock per block, so two chunks of a block never interleave (event loop only)."""
+    """One lock per block, so two chunks of a block (or a chunk and the mkfile using the
+    block) never interleave (event loop only)."""
 
     def __init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = {}
 
     def __call__(self, block_id: str) -> asyncio.Lock:
         return self._locks.setdefault(block_id, asyncio.Lock())
+
+    @contextlib.asynccontextmanager
+    async def holding(self, block_ids: Sequence[str]) -> AsyncIterator[None]:
+        """The locks of several blocks at once, taken in one order (no deadlock)."""
+        async with contextlib.AsyncExitStack() as stack:
+            for block_id in sorted(set(block_ids)):
+                await stack.enter_async_context(self(block_id))
+            yield
 
     def drop(self, block_ids: Sequence[str]) -> None:
         for block_id in block_ids:

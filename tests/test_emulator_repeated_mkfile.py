@@ -1,0 +1,58 @@
+"""A mkfile sent again while the first one is still assembling (its answer was lost and
+the client retried at once) gets the first one's answer, never a 500 or a ctx error."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import httpx
+
+from wcs_ext.protocol.checksum import etag_bytes
+from wcs_ext.protocol.signing import Credentials, PutPolicy, upload_token
+
+from .conftest import EMULATOR_AK, EMULATOR_SK, EmulatorProcess
+
+BUCKET = "e2e"
+BLOCK = 4 * 1024 * 1024
+CREDENTIALS = Credentials(access_key=EMULATOR_AK, secret_key=EMULATOR_SK)
+ATTEMPTS = 6
+SENDERS = 4
+
+
+def test_concurrent_repeats_of_a_mkfile_all_get_its_answer(emulator: EmulatorProcess) -> None:
+    answers: list[tuple[int, str]] = []
+    expected: list[str] = []
+    for attempt in range(ATTEMPTS):
+        key = f"repeat/mkfile-{attempt}"
+        token = upload_token(CREDENTIALS, PutPolicy.for_object(BUCKET, key, lifetime=600))
+        blocks = [os.urandom(BLOCK) for _ in range(2)]
+        ctxs = []
+        for index, block in enumerate(blocks):
+            made = httpx.post(
+                f"{emulator.put_url}/mkblk/{BLOCK}/{index}",
+                content=block,
+                headers={"Authorization": token},
+                timeout=30,
+            )
+            assert made.status_code == 200, made.text
+            ctxs.append(made.json()["ctx"])
+        expected += [f'{{"hash":"{etag_bytes(b"".join(blocks))}","key":"{key}"}}'] * SENDERS
+
+        def send(token: str = token, ctxs: list[str] = ctxs) -> None:
+            answer = httpx.post(
+                f"{emulator.put_url}/mkfile/{2 * BLOCK}",
+                content=",".join(ctxs),
+                headers={"Authorization": token},
+                timeout=30,
+            )
+            answers.append((answer.status_code, answer.text))
+
+        senders = [threading.Thread(target=send) for _ in range(SENDERS)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(60)
+    wrong = [answer for answer in answers if answer[0] != 200 or answer[1] not in expected]
+    assert not wrong, f"{len(wrong)} of {len(answers)} answers were wrong: {wrong[:3]}"
+    assert sorted(text for _, text in answers) == sorted(expected)
