@@ -14,7 +14,6 @@ import fcntl
 import logging
 import os
 from pathlib import Path
-from types import TracebackType
 
 from ..errors import WcsInputError
 
@@ -82,10 +81,5 @@ class ExclusiveLock:
         self.acquire()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.release()
