@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-import os
 import threading
 import time
 import tracemalloc
@@ -207,7 +206,6 @@ def test_a_1_tib_upload_holds_no_state_per_block(tmp_path: Path, twin: str) -> N
     # span or flow for each of the 262,144 blocks held up front took hundreds of MiB.
     assert peak < 32 * MiB, f"traced peak {peak / MiB:.1f} MiB"
     assert host.opened < 24 + 2 * 4 + 1  # blocks are opened as workers free up, not all at once
-    assert os.path.getsize(huge) == 1 << 40
 
 
 # -- the twins ------------------------------------------------------------------------------

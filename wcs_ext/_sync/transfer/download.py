@@ -18,7 +18,6 @@ import os
 import httpx
 
 from ..._responses import next_delay, status_failure, transport_failure
-from ...errors import WcsTimeoutError, WcsTransportError
 from ...transfer.low_speed import LowSpeedGuard
 from ...transfer.partial_download import DownloadResult, PartialDownload
 from ...transfer.progress import ProgressCallback, ProgressTracker
@@ -26,13 +25,6 @@ from .. import _io
 from ..client_core import SyncClientCore
 
 __all__ = ["SyncDownloads"]
-
-
-def _transport_error(url: str, exc: httpx.HTTPError) -> WcsTransportError:
-    """The error for a download cut short: a timeout is a :class:`WcsTimeoutError`."""
-    if isinstance(exc, httpx.TimeoutException):
-        return WcsTimeoutError(f"download {url}: timed out ({type(exc).__name__})")
-    return WcsTransportError(f"download {url}: {str(exc) or type(exc).__name__}")
 
 
 class SyncDownloads(SyncClientCore):
@@ -98,4 +90,4 @@ class SyncDownloads(SyncClientCore):
                         continue
                     continued += 1
                     if not partial.can_continue or continued > config.download_retries:
-                        raise _transport_error(url, exc) from exc
+                        raise transport_failure(exc, what, idempotent=True).error from exc
