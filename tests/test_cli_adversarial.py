@@ -31,7 +31,7 @@ from tests.cli_helpers import (  # noqa: F401  (the cli fixture)
 )
 from tests.test_cli_e2e import seed
 from wcs_ext import WcsConfig
-from wcs_ext._config_file import atomic_file
+from wcs_ext._atomic_file import atomic_file
 from wcs_ext.cli._context import json_text
 from wcs_ext.cli._output import printable
 
@@ -340,6 +340,23 @@ def test_an_unusable_record_folder_names_the_setting(cli: Cli) -> None:
         env={"WCS_TMP_RECORD_FOLDER": str(cli.workdir / "a-file")},
     )  # fmt: skip
     assert_one_line_error(from_env, 2, "tmp_record_folder", "WCS_TMP_RECORD_FOLDER")
+
+
+def test_library_warnings_reach_the_terminal_escaped(cli: Cli) -> None:
+    # The warning about an unreadable resume record names its path, which comes from
+    # the config: it was printed raw by Python's last-resort handler.
+    folder = cli.workdir / "rec\x1b]0;owned\x07"
+    folder.mkdir()
+    (folder / "nightly.json").write_text("not a record\n")
+    (cli.workdir / "hello.txt").write_text("hello\n")
+    config = cli.write_config("records.cfg", tmp_record_folder=folder)
+    result = cli.run(
+        "multiput", "wcs://e2e/warned.txt", "hello.txt", "--upload-id", "nightly", config=config
+    )
+    assert_ok(result)
+    assert "ignoring unreadable resume record" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert printable(str(folder)) in result.stderr
 
 
 def test_debug_keeps_the_exit_codes_and_usage_errors_stay_one_line(cli: Cli) -> None:

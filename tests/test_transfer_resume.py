@@ -250,6 +250,25 @@ def test_record_round_trip_is_private_and_atomic(tmp_path: Path) -> None:
     assert not again.blocks()[0].complete
 
 
+def test_record_start_is_durable_and_cannot_be_redirected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A record's first write used a temp name anyone could predict (pid) and opened it
+    # without O_EXCL, so a link planted there was written through; nor was it fsynced.
+    folder = tmp_path / "state"
+    folder.mkdir(mode=0o700)
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me")
+    (folder / f".up1.json.{os.getpid()}.tmp").symlink_to(victim)
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    ResumeRecord.open(folder, "up1", IDENTITY, now=1e9).acknowledge(0, block(MiB))
+    assert victim.read_bytes() == b"keep me"
+    assert synced  # the record's first version reached the disk before it was used
+    assert ResumeRecord.open(folder, "up1", IDENTITY, now=1e9).blocks() == {0: block(MiB)}
+
+
 def test_record_of_another_file_or_target_is_ignored(tmp_path: Path) -> None:
     ResumeRecord.open(tmp_path, "up1", IDENTITY, now=1e9).acknowledge(0, block(MiB))
     for changed in (

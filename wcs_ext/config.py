@@ -29,10 +29,10 @@ from typing import Self
 
 import attrs
 
+from ._atomic_file import atomic_file
 from ._config_file import (
     ENV_CONFIG,
     Raw,
-    atomic_file,
     env_layer,
     file_layer,
     locate,

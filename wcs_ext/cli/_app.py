@@ -27,7 +27,7 @@ from ._errors import (
     classify,
     record_folder_error,
 )
-from ._output import echo, echo_verbatim
+from ._output import echo, echo_verbatim, library_messages
 from .checksums import crc64_command, etag_command
 from .completion import completion_command
 from .configure import configure as run_configure
@@ -183,7 +183,8 @@ def run(argv: Sequence[str] | None = None, *, prog_name: str | None = None) -> i
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         args = normalize_argv(cli, args, lambda message: echo(message, err=True))
-        cli.main(args=args, prog_name=prog_name, standalone_mode=False)
+        with library_messages():
+            cli.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Exit as exc:
         code: int = exc.exit_code
     except click.ClickException as exc:

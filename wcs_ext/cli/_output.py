@@ -7,6 +7,7 @@ cursor, recolour the terminal or forge a line. ``--json`` output is exact JSON i
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ __all__ = [
     "echo",
     "echo_verbatim",
     "human_size",
+    "library_messages",
     "local_time",
     "print_table",
     "printable",
@@ -57,6 +59,29 @@ def echo(message: str = "", *, err: bool = False) -> None:
 def echo_verbatim(text: str) -> None:
     """Text of our own, several lines (help, a completion script): as it is."""
     click.echo(text)
+
+
+class _EchoHandler(logging.Handler):
+    """A library warning as one escaped line: its text holds paths and server words."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            echo(record.getMessage(), err=True)
+        except Exception:  # a broken message must not end the command
+            self.handleError(record)
+
+
+@contextmanager
+def library_messages(level: int = logging.WARNING) -> Iterator[None]:
+    """While a command runs, wcs_ext's log records reach stderr through :func:`echo`
+    (without it, Python's last-resort handler would print them raw)."""
+    logger = logging.getLogger("wcs_ext")
+    handler = _EchoHandler(level)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import click
 
-from .._config_file import atomic_file
+from .._atomic_file import atomic_file
 from ..models import ObjectInfo, ObjectPage
 from ._context import CliState, as_json, emit_json, json_text, pass_state
 from ._output import echo, human_size, local_time, print_table

@@ -25,6 +25,8 @@ from typing import Any
 
 import attrs
 
+from .._atomic_file import atomic_file
+
 __all__ = ["BlockState", "ResumeRecord", "UploadIdentity", "derive_upload_id", "read_record"]
 
 log = logging.getLogger("wcs_ext.transfer")
@@ -193,11 +195,8 @@ class ResumeRecord:
             _line({"block": i, **attrs.asdict(b, value_serializer=_jsonable)})
             for i, b in sorted(self._blocks.items())
         ]
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
+        with atomic_file(self.path, mode=0o600) as handle:
             handle.write(b"".join(lines))
-        os.replace(tmp, self.path)
         return os.open(self.path, os.O_WRONLY | os.O_APPEND)
 
     def close(self) -> None:
