@@ -355,7 +355,8 @@ def test_library_warnings_reach_the_terminal_escaped(cli: Cli) -> None:
     )
     assert_ok(result)
     assert "ignoring unreadable resume record" in result.stderr
-    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\x1b" not in result.stderr
+    assert "\x07" not in result.stderr
     assert printable(str(folder)) in result.stderr
 
 
