@@ -262,7 +262,12 @@ def test_record_start_is_durable_and_cannot_be_redirected(
     (folder / f".up1.json.{os.getpid()}.tmp").symlink_to(victim)
     synced: list[int] = []
     real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
     ResumeRecord.open(folder, "up1", IDENTITY, now=1e9).acknowledge(0, block(MiB))
     assert victim.read_bytes() == b"keep me"
     assert synced  # the record's first version reached the disk before it was used

@@ -15,7 +15,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._httpx_cli import defer_httpx_cli
 from ._version import __version__ as __version__
+
+defer_httpx_cli()
 
 if TYPE_CHECKING:
     from ._retry import (
