@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, each side by side with its baseline, ratios reported.
 
 ``python -m bench`` runs them all with their defaults; ``python -m bench upload`` (or
-``checksum``, ``memory``) runs one. For a benchmark's own options run its module:
+``checksum``, ``wan``, ``memory``) runs one. For a benchmark's own options run its module:
 ``python -m bench.bench_upload --help``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import bench_checksum, bench_memory, bench_upload
+from bench import bench_checksum, bench_memory, bench_upload, bench_wan
 
 BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "checksum": (
@@ -20,6 +20,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "upload": (
         "uploads: wcs-ext vs the original SDK's multipart_upload, on one emulator",
         bench_upload.main,
+    ),
+    "wan": (
+        "over a simulated internet link (wan, far): uploads and downloads, both tools",
+        bench_wan.main,
     ),
     "memory": (
         "memory: a 1 TiB sparse multipart upload's peak RSS against a 1 GiB upload's",
