@@ -94,7 +94,7 @@ class Clients:
         self.sdk, self.work, self.base_url, self.etag = sdk, work, base_url, etag
         self._count = 0
         settings = {"access_key": AK, "secret_key": SK, "put_url": base_url, "mgr_url": base_url}
-        self._config = {**settings, "tmp_record_folder": str(work / "records")}
+        self._config: dict[str, Any] = {**settings, "tmp_record_folder": str(work / "records")}
         home = work / "home"
         home.mkdir(exist_ok=True)
         self._home = home  # `wcscmd get` reads the default ~/.wcscfg
@@ -168,8 +168,7 @@ class Clients:
             raise RuntimeError(f"{what}: etag {got}, not {self.etag}")
 
     def forget(self, key: str) -> None:
-        config = WcsConfig(**{**self._config, "put_url": self.base_url})
-        with Wcs(config) as wcs:
+        with Wcs(WcsConfig(**self._config)) as wcs:
             wcs.delete(BUCKET, key)
 
 
