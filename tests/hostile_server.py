@@ -4,17 +4,25 @@ and, for mock transports, a client (:func:`wcs_for`) and a Range-aware answer
 (:func:`ranged`).
 
 A step is what one request gets: :class:`Serve` (a status, headers and a body),
-:class:`Drip` (a 200 whose body comes one byte at a time, slowly) or :class:`Drop`
-(the connection closed before any byte of an answer). Each path's steps are used in
-order; the last one repeats. Paths without a script get :attr:`HostileServer.default`.
+:class:`Drip` (a 200 whose body comes one byte at a time, slowly), :class:`Paced` (a
+real body in slow slices), :class:`Drop` (the connection closed before any byte of an
+answer), :class:`Stall` (nothing more is sent, the connection held open: from the start,
+or after the headers and a part of the body) or :class:`Huge` (a large head: one
+enormous header line, or thousands of headers). Each path's steps are used in order;
+the last one repeats. Paths without a script get :attr:`HostileServer.default`. GET,
+HEAD and POST are answered alike (a POST's body is read first). :func:`run_wcs` runs
+the CLI as a user would, :func:`snapshot` lists a tree to compare before and after.
 """
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
 import threading
 from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,12 +30,31 @@ import attrs
 import httpx
 import pytest
 
+from tests.cli_helpers import BIN_DIR, Result, clean_env
 from tests.upload_host import BASE_URL, etag
 from wcs_ext import RetryPolicy, Wcs, WcsConfig
 
-__all__ = ["URL", "Drip", "Drop", "HostileServer", "Serve", "Step", "hostile", "ranged", "wcs_for"]
+__all__ = [
+    "BODY",
+    "HANG_GUARD",
+    "URL",
+    "Drip",
+    "Drop",
+    "HostileServer",
+    "Huge",
+    "Paced",
+    "Serve",
+    "Stall",
+    "Step",
+    "hostile",
+    "ranged",
+    "run_wcs",
+    "snapshot",
+    "wcs_for",
+]
 
 URL = f"{BASE_URL}/b/k.bin"
+BODY = b"hostile bytes\n"
 
 
 @attrs.frozen
@@ -50,14 +77,41 @@ class Drop:
     """Read the request, then close the connection without answering."""
 
 
-Step = Serve | Drip | Drop
+@attrs.frozen
+class Paced:
+    """200 with ``body`` (its WCS hash as ``ETag``), ``slice`` bytes every ``interval`` s."""
+
+    body: bytes
+    slice: int
+    interval: float
+
+
+@attrs.frozen
+class Stall:
+    """Read the request, then send nothing more until the server stops. With ``size``:
+    first the head of a 200 of ``size`` bytes (with an ``ETag``, so a client may try to
+    continue it) and the ``sent`` first bytes of its body."""
+
+    size: int | None = None
+    sent: bytes = b""
+
+
+@attrs.frozen
+class Huge:
+    """A 200 with a large head: a header of ``line`` bytes, or ``count`` headers."""
+
+    line: int = 0
+    count: int = 0
+
+
+Step = Serve | Drip | Paced | Drop | Stall | Huge
 
 
 class HostileServer:
     """The server, its scripts and the raw paths it was asked for."""
 
     def __init__(self) -> None:
-        self.default: Step = Serve(b"hostile bytes\n")
+        self.default: Step = Serve(BODY)
         self.scripts: dict[str, list[Step]] = {}
         self.requests: list[str] = []
         self.stopping = threading.Event()
@@ -107,19 +161,70 @@ def _handler_for(server: HostileServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             step = server.next_step(self.path)
+            try:
+                self._answer(step)
+            except OSError:  # the client gave up (a timeout, a head too large): expected
+                self.close_connection = True
+
+        do_HEAD = do_GET
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET()
+
+        def _answer(self, step: Step) -> None:
             if isinstance(step, Drop):
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
-                return
-            if isinstance(step, Drip):
+            elif isinstance(step, Drip):
                 self._drip(step)
-                return
-            self.send_response(step.status)
-            for name, value in step.headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(step.body)))
+            elif isinstance(step, Paced):
+                self._paced(step)
+            elif isinstance(step, Stall):
+                self._stall(step)
+            elif isinstance(step, Huge):
+                self._huge(step)
+            else:
+                self.send_response(step.status)
+                for name, value in step.headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(step.body)))
+                self.end_headers()
+                self.wfile.write(step.body)
+
+        def _stall(self, step: Stall) -> None:
+            self.close_connection = True
+            if step.size is not None:
+                self.send_response(200)
+                self.send_header("Content-Length", str(step.size))
+                self.send_header("ETag", '"stalled-1"')
+                self.end_headers()
+                self.wfile.write(step.sent)
+                self.wfile.flush()
+            server.stopping.wait()
+
+        def _huge(self, step: Huge) -> None:
+            self.close_connection = True
+            self.send_response(200)
+            if step.line:
+                self.send_header("X-Huge", "h" * step.line)
+            for n in range(step.count):
+                self.send_header(f"X-Many-{n}", "m")
+            self.send_header("Content-Length", str(len(BODY)))
             self.end_headers()
-            self.wfile.write(step.body)
+            self.wfile.write(BODY)
+
+        def _paced(self, step: Paced) -> None:
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(step.body)))
+            self.send_header("ETag", f'"{etag(step.body)}"')
+            self.end_headers()
+            for start in range(0, len(step.body), step.slice):
+                if server.stopping.wait(step.interval):
+                    return
+                self.wfile.write(step.body[start : start + step.slice])
+                self.wfile.flush()
 
         def _drip(self, step: Drip) -> None:
             self.close_connection = True
@@ -130,11 +235,8 @@ def _handler_for(server: HostileServer) -> type[BaseHTTPRequestHandler]:
             for _ in range(step.size):
                 if server.stopping.wait(step.interval):
                     return
-                try:
-                    self.wfile.write(b"x")
-                    self.wfile.flush()
-                except OSError:  # the client gave up: that is what the test wants
-                    return
+                self.wfile.write(b"x")  # an OSError: the client gave up, as wanted
+                self.wfile.flush()
 
     return Handler
 
@@ -147,6 +249,39 @@ def hostile() -> Iterator[HostileServer]:
         yield server
     finally:
         server.stop()
+
+
+# ------------------------------------------------------------- the CLI against it
+
+HANG_GUARD = 60.0
+"""Seconds a command may run before the test calls it hung (not a speed check)."""
+
+
+def run_wcs(home: Path, cwd: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    """``wcs-ext ARGS`` in ``cwd``, as a user whose home is ``home`` (``env``: settings)."""
+    return subprocess.run(
+        [str(BIN_DIR / "wcs-ext"), *args],
+        cwd=cwd,
+        env=clean_env(home, env),
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+        start_new_session=True,
+        check=False,
+    )
+
+
+def snapshot(root: Path, skip: Path) -> dict[str, bytes | None]:
+    """Every file and folder under ``root`` but ``skip``, with the files' bytes."""
+    found: dict[str, bytes | None] = {}
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if here / d != skip]
+        for name in dirs:
+            found[str((here / name).relative_to(root))] = None
+        for name in files:
+            found[str((here / name).relative_to(root))] = (here / name).read_bytes()
+    return found
 
 
 # ------------------------------------------------------------- mock transports

@@ -133,14 +133,39 @@ class Failure:
     cause: BaseException | None = None
 
 
+_HEAD_TOO_LARGE = 431
+"""The status h11 (under httpx) hints at when an answer's status line and headers
+outgrow its receive buffer (100 KiB): its own message only says "Receive buffer too
+long"."""
+
+
+def _status_hint(exc: BaseException) -> int | None:
+    """The ``error_status_hint`` of the h11 error under an httpx one, if any."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx → httpcore → h11; a bound, not a walk of any chain
+        if seen is None:
+            return None
+        hint = getattr(seen, "error_status_hint", None)
+        if isinstance(hint, int):
+            return hint
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _transport_detail(exc: httpx.HTTPError) -> str:
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.RemoteProtocolError) and _status_hint(exc) == _HEAD_TOO_LARGE:
+        return f"the answer's headers are too large ({detail})"
+    return detail
+
+
 def transport_failure(exc: httpx.HTTPError, what: str, *, idempotent: bool) -> Failure:
     # A request that never connected did nothing: safe to repeat for any operation.
     not_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     if isinstance(exc, httpx.TimeoutException):
         error: WcsError = WcsTimeoutError(f"{what}: timed out ({type(exc).__name__})")
     else:
-        detail = str(exc) or type(exc).__name__
-        error = WcsTransportError(f"{what}: {detail}")
+        error = WcsTransportError(f"{what}: {_transport_detail(exc)}")
     return Failure(error, retryable=not_sent or idempotent, cause=exc)
 
 
