@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, each side by side with its baseline, ratios reported.
 
 ``python -m bench`` runs them all with their defaults; ``python -m bench upload`` (or
-``checksum``, ``memory``) runs one. For a benchmark's own options run its module:
+``checksum``, ``storm``, ``memory``) runs one. For a benchmark's own options run its module:
 ``python -m bench.bench_upload --help``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import bench_checksum, bench_memory, bench_upload
+from bench import bench_checksum, bench_memory, bench_storm, bench_upload
 
 BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "checksum": (
@@ -20,6 +20,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "upload": (
         "uploads: wcs-ext vs the original SDK's multipart_upload, on one emulator",
         bench_upload.main,
+    ),
+    "storm": (
+        "retry storm: requests per acknowledged block under 503s, wcs-ext vs the original",
+        bench_storm.main,
     ),
     "memory": (
         "memory: a 1 TiB sparse multipart upload's peak RSS against a 1 GiB upload's",

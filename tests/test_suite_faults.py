@@ -220,8 +220,7 @@ def test_management_calls_succeed_or_fail_typed_and_are_not_blindly_repeated(
                 if name.startswith("stat "):
                     assert getattr(answer, "hash", None) == wcs_etag(contents[name[5:]])
     failures = {name: kind for name, kind in outcomes.items() if kind != "ok"}
-    assert failures, "no management call failed: the faults did not reach them"
-    assert any(name.startswith(("move", "delete", "fmgr")) for name in failures)
+    print("management failures:", failures)
     # A call that may have taken effect is not sent again: no attempt follows an
     # ambiguous failure of a move, delete or job submission.
     chains = [c for c in log.chains() if any(part in c[0].url for part in NOT_IDEMPOTENT)]
@@ -232,6 +231,8 @@ def test_management_calls_succeed_or_fail_typed_and_are_not_blindly_repeated(
         if a.ambiguous
     ]
     assert not repeated
+    # The faults reached the calls at risk: some failed, typed.
+    assert any(name.startswith(("move", "delete", "fmgr")) for name in failures), failures
     assert any(a.ambiguous for chain in chains for a in chain), "no call was at risk"
     assert any(len(chain) > 1 for chain in chains), "no 503 of a call that may be repeated"
     assert assert_spacing(log) >= 3
