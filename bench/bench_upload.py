@@ -80,11 +80,11 @@ DEFAULT_CONCURRENCY = int(attrs.fields(WcsConfig).concurrency.default or 0)
 class Emulator:
     """``wcs-ext emulator`` as a child process; its ready line gives the URLs."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, extra_args: Sequence[str] = ()) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("WCS_")}
         env["WCS_SECRET_KEY"] = SK  # through the environment, not the process list
         args = [sys.executable, "-m", "wcs_ext.cli", "emulator", "--port", "0"]
-        args += ["--data", str(data_dir), "--ak", AK, "--bucket", BUCKET]
+        args += ["--data", str(data_dir), "--ak", AK, "--bucket", BUCKET, *extra_args]
         self._log = (data_dir.parent / "emulator.log").open("w")
         self._proc = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=self._log, text=True, env=env

@@ -119,6 +119,18 @@ def _keys(access_key: str | None, secret_key: str | None) -> tuple[str, str] | N
     "--fault-seed", type=int, default=0, show_default=True, help="Seed of the fault sequence."
 )
 @click.option(
+    "--fault-downloads",
+    is_flag=True,
+    help="Fault downloads too: 5xx, connections reset mid-body, bodies that drip.",
+)
+@click.option(
+    "--fault-kinds",
+    metavar="KIND,...",
+    default="",
+    help="Draw only these fault kinds, e.g. error-503 (a storm of 503s with "
+    "--fault-rate 1). [default: all]",
+)
+@click.option(
     "--ctx-ttl",
     type=click.FloatRange(min=0.0, min_open=True),
     default=30 * 24 * 3600.0,
@@ -135,6 +147,8 @@ def emulator_command(
     buckets: tuple[str, ...],
     fault_rate: float,
     fault_seed: int,
+    fault_downloads: bool,
+    fault_kinds: str,
     ctx_ttl: float,
 ) -> None:
     """Run a local WCS server: uploads, management and downloads on one port.
@@ -151,6 +165,7 @@ def emulator_command(
       $ WCS_SECRET_KEY=dev-secret wcs-ext emulator --ak dev-key --port 8080
       $ WCS_SECRET_KEY=dev-secret wcs-ext emulator --ak dev-key --host 0.0.0.0
       $ wcs-ext emulator --fault-rate 0.2 --fault-seed 7    # a flaky network, for tests
+      $ wcs-ext emulator --fault-rate 0.2 --fault-downloads # downloads cut and slowed too
     """
     try:
         # Imported here: the client and the rest of the CLI must work without the extra.
@@ -184,6 +199,8 @@ def emulator_command(
                 port=port,
                 fault_rate=fault_rate,
                 fault_seed=fault_seed,
+                fault_kinds=[kind.strip() for kind in fault_kinds.split(",") if kind.strip()],
+                fault_downloads=fault_downloads,
                 ctx_ttl=ctx_ttl,
             )
         except ValueError as exc:

@@ -144,7 +144,12 @@ def create_app(
         middleware.append(
             Middleware(
                 FaultMiddleware,
-                plan=FaultPlan(settings.fault_rate, settings.fault_seed),
+                plan=FaultPlan(
+                    settings.fault_rate,
+                    settings.fault_seed,
+                    kinds=settings.fault_kinds,
+                    downloads=settings.fault_downloads,
+                ),
                 dropper=dropper or ConnectionDropper(),
             )
         )

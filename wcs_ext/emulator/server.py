@@ -78,6 +78,8 @@ def ready_info(settings: EmulatorSettings, port: int, *, temporary: bool) -> dic
         "temporary": temporary,
         "fault_rate": settings.fault_rate,
         "fault_seed": settings.fault_seed,
+        "fault_kinds": [kind.value for kind in settings.fault_kinds],
+        "fault_downloads": settings.fault_downloads,
         "pid": os.getpid(),
     }
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
 import attrs
+
+from .faults import DOWNLOAD_KINDS, UPLOAD_KINDS, FaultKind
 
 __all__ = [
     "DEFAULT_BUCKET",
@@ -54,6 +56,20 @@ def _credentials(value: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(value))
 
 
+def _fault_kinds(value: Collection[FaultKind | str]) -> tuple[FaultKind, ...]:
+    """Fault kinds by value (``error-503``); unknown names are an error that lists them."""
+    kinds: list[FaultKind] = []
+    for item in value:
+        try:
+            kind = FaultKind(item)
+        except ValueError:
+            known = ", ".join(k.value for k in FaultKind)
+            raise ValueError(f"unknown fault kind {item!r}: use one of {known}") from None
+        if kind not in kinds:
+            kinds.append(kind)
+    return tuple(kinds)
+
+
 @attrs.frozen(kw_only=True)
 class EmulatorSettings:
     """Settings of one emulator; ``credentials`` maps access key -> secret key."""
@@ -71,7 +87,21 @@ class EmulatorSettings:
         validator=attrs.validators.and_(attrs.validators.ge(0.0), attrs.validators.le(1.0)),
     )
     fault_seed: int = 0
+    fault_kinds: tuple[FaultKind, ...] = attrs.field(default=(), converter=_fault_kinds)
+    """The kinds drawn; empty: all of each class."""
+    fault_downloads: bool = False
+    """Whether downloads get faults too (they never do otherwise)."""
     ctx_ttl: float = attrs.field(default=DEFAULT_CTX_TTL, validator=attrs.validators.gt(0.0))
+
+    def __attrs_post_init__(self) -> None:
+        if not self.fault_kinds:
+            return
+        drawn = set(UPLOAD_KINDS) | (set(DOWNLOAD_KINDS) if self.fault_downloads else set())
+        idle = [kind.value for kind in self.fault_kinds if kind not in drawn]
+        if idle:
+            raise ValueError(
+                f"fault kinds {', '.join(idle)} apply to downloads only: add --fault-downloads"
+            )
 
     @property
     def sweep_interval(self) -> float:

@@ -6,7 +6,8 @@ Two kinds of failure are tried again. One before the first byte of an answer (a 
 client's retry policy: waits that grow, or the server's ``Retry-After``. One after some
 bytes (a connection cut mid-body) is continued at once where it stopped, with ``Range``,
 up to ``connection_retries`` times. A body that crawls (``low_speed_limit`` bytes a
-second for ``low_speed_time`` seconds, ``transfer/low_speed.py``) is given up on.
+second for ``low_speed_time`` seconds, ``transfer/low_speed.py``) is given up on: its
+connection is dropped and, like a cut, continued on a new one, within the same count.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import httpx
 
 from ..._responses import next_delay, status_failure, transport_failure
+from ...errors import WcsTimeoutError
 from ...transfer.low_speed import LowSpeedGuard
 from ...transfer.partial_download import DownloadResult, PartialDownload
 from ...transfer.progress import ProgressCallback, ProgressTracker
@@ -42,8 +44,10 @@ class AsyncDownloads(AsyncClientCore):
 
         A failure before the first byte is retried with the client's retry policy; a
         connection cut mid-body is continued where it stopped (``connection_retries``).
-        A body slower than ``low_speed_limit`` bytes a second for ``low_speed_time``
-        seconds ends in a :class:`~wcs_ext.errors.WcsTimeoutError`. Another download to
+        So is a body slower than ``low_speed_limit`` bytes a second for
+        ``low_speed_time`` seconds; when it cannot be continued, or is still that slow
+        after ``connection_retries`` new connections, it ends in a
+        :class:`~wcs_ext.errors.WcsTimeoutError`. Another download to
         ``dest`` running at the same time is a :class:`~wcs_ext.errors.WcsInputError`.
         """
         what = f"download {url}"
@@ -91,3 +95,10 @@ class AsyncDownloads(AsyncClientCore):
                     continued += 1
                     if not partial.can_continue or continued > config.download_retries:
                         raise transport_failure(exc, what, idempotent=True).error from exc
+                except WcsTimeoutError:
+                    # The speed floor gave up on this connection, not on the object: like
+                    # a cut, it is continued where it stopped (a new connection may not
+                    # crawl), as many times; a server that always crawls still ends it.
+                    continued += 1
+                    if not partial.can_continue or continued > config.download_retries:
+                        raise
