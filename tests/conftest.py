@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from hypothesis import settings
@@ -51,8 +51,11 @@ class EmulatorProcess:
         extra_args: Sequence[str] = (),
         access_key: str = EMULATOR_AK,
         secret_key: str = EMULATOR_SK,
+        launcher: Sequence[str] = ("-m", "wcs_ext.cli"),
     ) -> None:
+        """``launcher``: what runs ``wcs-ext`` (a script of the tests may wrap it)."""
         self.data_dir = data_dir
+        self.launcher = tuple(launcher)
         self.buckets = tuple(buckets)
         self.extra_args = tuple(extra_args)
         self.access_key = access_key
@@ -88,11 +91,18 @@ class EmulatorProcess:
         ]
         return f"{self.download_url}/{bucket}/{'/'.join(segments)}"
 
-    def start(self) -> None:
+    @property
+    def port(self) -> int:
+        port = urlsplit(self.put_url).port
+        assert port is not None
+        return port
+
+    def start(self, *, port: int = 0) -> None:
+        """Start on ``port`` (0: any free one), e.g. the port of a killed instance."""
         # The secret goes through the environment, not argv (the process list).
         env = {k: v for k, v in os.environ.items() if not k.startswith("WCS_")}
         env["WCS_SECRET_KEY"] = self.secret_key
-        args = [sys.executable, "-m", "wcs_ext.cli", "emulator", "--port", "0"]
+        args = [sys.executable, *self.launcher, "emulator", "--port", str(port)]
         args += ["--data", str(self.data_dir), "--ak", self.access_key]
         for bucket in self.buckets:
             args += ["--bucket", bucket]
@@ -167,10 +177,15 @@ def emulator_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emula
     started: list[EmulatorProcess] = []
 
     def start(
-        *, buckets: Sequence[str] = ("e2e",), extra_args: Sequence[str] = ()
+        *,
+        buckets: Sequence[str] = ("e2e",),
+        extra_args: Sequence[str] = (),
+        launcher: Sequence[str] = ("-m", "wcs_ext.cli"),
     ) -> EmulatorProcess:
         data_dir = tmp_path_factory.mktemp("emulator") / "data"
-        process = EmulatorProcess(data_dir, buckets=buckets, extra_args=extra_args)
+        process = EmulatorProcess(
+            data_dir, buckets=buckets, extra_args=extra_args, launcher=launcher
+        )
         started.append(process)
         process.start()
         return process

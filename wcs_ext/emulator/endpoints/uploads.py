@@ -204,7 +204,6 @@ def _finish_blocks(
         )
     finally:
         writer.discard()
-    rt.blocks.discard(block_ids)
     facts = UploadFacts(
         bucket=policy.bucket,
         hash=record.hash,
@@ -214,7 +213,11 @@ def _finish_blocks(
     )
     response = answer_upload(rt, verified, record, facts, redirect=False)
     answer = bytes(response.body).decode()
+    # The answer is remembered before the blocks go: killed in between, the emulator
+    # still answers a repeated mkfile (from the memo, or by assembling the blocks again
+    # into the same bytes), instead of "unknown ctx" that makes the client send it all.
     rt.blocks.remember(digest, record.bucket, record.key, record.hash, answer)
+    rt.blocks.discard(block_ids)
     return response, block_ids
 
 
