@@ -277,7 +277,7 @@ def test_a_storm_of_503s_lowers_the_requests_in_flight_then_they_recover(
 ) -> None:
     data = tmp_path / "storm.bin"
     data.write_bytes(b"\0" * (32 * MiB))  # 8 blocks of 4 MiB, one chunk each
-    host = StormHost(storm=40)
+    host = StormHost(storm=24)  # within the retry budget: no waits for it here
     settings = config(tmp_path, bput_size=4 * MiB, concurrency=4, mkblk_retries=40)
     quick = RetryPolicy(max_retries=40, initial_delay=0.001, max_delay=0.002)
     with Wcs(settings, transport=httpx.MockTransport(host), retry=quick) as wcs:

@@ -2,7 +2,10 @@
 
 Retries happen on transport failures and on answers that say "try again" (408, 429,
 5xx except WCS's 579, which reports a failed callback after the object was stored).
-Waits grow exponentially with jitter and honour ``Retry-After`` when the server sends it.
+Waits grow exponentially with jitter and honour ``Retry-After`` when the server sends a
+positive one (``Retry-After: 0`` is no hint: our own backoff applies, as in
+openai-python, or a storm of such answers would be retried at once). Retries of a whole
+client also draw on one :class:`RetryBudget`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import time
 
 import attrs
 
-__all__ = ["RetryPolicy", "is_retryable_status"]
+__all__ = ["RetryBudget", "RetryPolicy", "is_retryable_status"]
 
 _MAX_RETRY_AFTER = 60.0
 """A longer Retry-After means the server wants us gone for a while: fail instead."""
@@ -63,9 +66,50 @@ class RetryPolicy:
         if retries_taken >= self.max_retries:
             return None
         server_wait = _parse_retry_after(retry_after, time.time())
-        if server_wait is not None:
+        if server_wait:  # None or 0: no wait asked for, so ours
             return server_wait if server_wait <= _MAX_RETRY_AFTER else None
         backoff = min(self.initial_delay * 2.0**retries_taken, self.max_delay)
         # Full backoff times a factor in (0.75, 1]: spreads out clients that failed together.
         jitter = 1.0 - 0.25 * (rng or random).random()
         return backoff * jitter
+
+
+@attrs.define
+class RetryBudget:
+    """The retries a whole client may make: a bucket of tokens shared by every request.
+
+    A retry takes a token; a success gives one back, and time adds ``per_second``, up
+    to ``capacity``. While failures are rare the bucket stays full and nothing changes;
+    under a storm (every request failing) it empties after ``capacity`` retries, and the
+    whole client then retries ``per_second`` times a second at most, however many
+    workers are waiting, instead of each worker retrying on its own (gRPC's retry
+    throttling and Finagle's retry budget work the same way). Pure: the caller passes the
+    time, and serialises the calls.
+    """
+
+    capacity: float = 20.0
+    per_second: float = 2.0
+    tokens: float = attrs.field(default=None)
+    updated: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.tokens is None:
+            self.tokens = self.capacity
+
+    def _refill(self, now: float) -> None:
+        if self.updated is not None:
+            self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.per_second)
+        self.updated = now
+
+    def take(self, now: float) -> float:
+        """Take a token for a retry: 0.0 when taken, else the seconds until one is there
+        (then call again: another worker may have taken it meanwhile)."""
+        self._refill(now)
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return 0.0
+        return (1.0 - self.tokens) / self.per_second
+
+    def succeeded(self, now: float) -> None:
+        self._refill(now)
+        self.tokens = min(self.capacity, self.tokens + 1.0)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from types import TracebackType
 from typing import Any
 
+from .._retry import RetryBudget
 from ..protocol.checksum import Readable
 from ..transfer.readers import read_exactly
 
@@ -130,7 +132,8 @@ class RequestLimit:
     Every answer that says "try again" (a retryable failure) halves the limit, down to
     one; every success raises it by one, up to ``most``. Under a storm of 503s the client
     as a whole backs off to one request at a time instead of each worker retrying on
-    its own; once answers come back, the configured concurrency returns.
+    its own; once answers come back, the configured concurrency returns. Retries also
+    take a token of the client's :class:`~wcs_ext._retry.RetryBudget` first.
     """
 
     def __init__(self, most: int) -> None:
@@ -138,6 +141,7 @@ class RequestLimit:
         self._limit = self._most
         self._in_flight = 0
         self._changed: asyncio.Condition | None = None  # made in the loop that uses it
+        self._budget = RetryBudget()
 
     def _condition(self) -> asyncio.Condition:
         if self._changed is None:
@@ -158,10 +162,17 @@ class RequestLimit:
             changed.notify_all()
 
     async def succeeded(self) -> None:
+        self._budget.succeeded(time.monotonic())
         changed = self._condition()
         async with changed:
             self._limit = min(self._most, self._limit + 1)
             changed.notify_all()
+
+    async def before_retry(self) -> None:
+        """Wait for a token of the retry budget (at once, unless in a storm)."""
+        # One event loop: nothing runs between take() and its answer, no lock needed.
+        while (wait := self._budget.take(time.monotonic())) > 0:
+            await asyncio.sleep(wait)
 
     async def throttled(self) -> None:
         self._limit = max(1, self._limit // 2)

@@ -58,8 +58,16 @@ class AsyncClientCore(BaseClient):
             outcome = await self._attempt(op)
             if not isinstance(outcome, Failure):
                 return outcome
-            await _io.sleep(next_delay(outcome, policy, retries_taken))
+            await self._wait_to_retry(outcome, policy, retries_taken)
             retries_taken += 1
+
+    async def _wait_to_retry(
+        self, failure: Failure, policy: RetryPolicy, retries_taken: int
+    ) -> None:
+        """The policy's wait, then a token of the client's retry budget; raises the
+        failure when it is final or the retries are used up."""
+        await _io.sleep(next_delay(failure, policy, retries_taken))
+        await self._request_limit.before_retry()
 
     async def _attempt(self, op: Operation[T]) -> T | Failure:
         async with self._request_limit:

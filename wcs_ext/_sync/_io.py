@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
+from .._retry import RetryBudget
 from ..protocol.checksum import Readable
 from ..transfer.readers import read_exactly
 
@@ -180,7 +181,8 @@ class RequestLimit:
     Every answer that says "try again" (a retryable failure) halves the limit, down to
     one; every success raises it by one, up to ``most``. Under a storm of 503s the client
     as a whole backs off to one request at a time instead of each worker retrying on
-    its own; once answers come back, the configured concurrency returns.
+    its own; once answers come back, the configured concurrency returns. Retries also
+    take a token of the client's :class:`~wcs_ext._retry.RetryBudget` first.
     """
 
     def __init__(self, most: int) -> None:
@@ -188,6 +190,7 @@ class RequestLimit:
         self._limit = self._most
         self._in_flight = 0
         self._changed = threading.Condition()
+        self._budget = RetryBudget()
 
     def __enter__(self) -> RequestLimit:
         with self._changed:
@@ -202,8 +205,18 @@ class RequestLimit:
 
     def succeeded(self) -> None:
         with self._changed:
+            self._budget.succeeded(time.monotonic())
             self._limit = min(self._most, self._limit + 1)
             self._changed.notify_all()
+
+    def before_retry(self) -> None:
+        """Wait for a token of the retry budget (at once, unless in a storm)."""
+        while True:
+            with self._changed:
+                wait = self._budget.take(time.monotonic())
+            if wait <= 0:
+                return
+            time.sleep(wait)
 
     def throttled(self) -> None:
         with self._changed:

@@ -60,8 +60,14 @@ class SyncClientCore(BaseClient):
             outcome = self._attempt(op)
             if not isinstance(outcome, Failure):
                 return outcome
-            _io.sleep(next_delay(outcome, policy, retries_taken))
+            self._wait_to_retry(outcome, policy, retries_taken)
             retries_taken += 1
+
+    def _wait_to_retry(self, failure: Failure, policy: RetryPolicy, retries_taken: int) -> None:
+        """The policy's wait, then a token of the client's retry budget; raises the
+        failure when it is final or the retries are used up."""
+        _io.sleep(next_delay(failure, policy, retries_taken))
+        self._request_limit.before_retry()
 
     def _attempt(self, op: Operation[T]) -> T | Failure:
         with self._request_limit:

@@ -16,12 +16,11 @@ import os
 
 import httpx
 
-from ..._responses import next_delay, status_failure, transport_failure
+from ..._responses import status_failure, transport_failure
 from ...errors import WcsTimeoutError
 from ...transfer.low_speed import LowSpeedGuard
 from ...transfer.partial_download import DownloadResult, PartialDownload
 from ...transfer.progress import ProgressCallback, ProgressTracker
-from .. import _io
 from ..client_core import AsyncClientCore
 
 __all__ = ["AsyncDownloads"]
@@ -69,7 +68,7 @@ class AsyncDownloads(AsyncClientCore):
                         if response.status_code not in (200, 206):
                             await response.aread()
                             failure = status_failure(response, what, idempotent=True)
-                            await _io.sleep(next_delay(failure, self._retry, retries_taken))
+                            await self._wait_to_retry(failure, self._retry, retries_taken)
                             retries_taken += 1
                             continue
                         guard = LowSpeedGuard(
@@ -89,7 +88,7 @@ class AsyncDownloads(AsyncClientCore):
                 except httpx.HTTPError as exc:
                     if not received:
                         failure = transport_failure(exc, what, idempotent=True)
-                        await _io.sleep(next_delay(failure, self._retry, retries_taken))
+                        await self._wait_to_retry(failure, self._retry, retries_taken)
                         retries_taken += 1
                         continue
                     continued += 1
