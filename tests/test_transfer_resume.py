@@ -483,3 +483,23 @@ def test_losing_an_overwrite_conflict_leaves_no_stale_record(
     with pytest.raises(WcsConflictError):
         make_wcs().multipart_upload(path, "ref-bucket", "big/raced.bin")
     assert records(tmp_path) == []
+
+
+def test_a_conflict_over_our_own_bytes_is_a_finished_upload(
+    make_wcs: Callable[..., Wcs], host: UploadHost, tmp_path: Path
+) -> None:
+    # An earlier run's mkfile reached the server, its answer never came back (a crash);
+    # with overwrite off the rerun's mkfile answers 614 "file exists". The key holds
+    # exactly these bytes, so the upload is done, not a conflict.
+    data = data_of(SIZE)
+    path = write(tmp_path, data)
+    host.stored["big/again.bin"] = data
+    host.inject("mkfile", reply(614, {"code": 614, "message": "file exists"}))
+    result = make_wcs().multipart_upload(path, "ref-bucket", "big/again.bin")
+    assert result.hash == etag(data)
+    assert host.verbs()[-2:] == ["mkfile", "stat"]
+    assert records(tmp_path) == []
+    host.stored["big/again.bin"] = data[:-1]  # someone else's bytes: a conflict after all
+    host.inject("mkfile", reply(614, {"code": 614, "message": "file exists"}))
+    with pytest.raises(WcsConflictError):
+        make_wcs().multipart_upload(path, "ref-bucket", "big/again.bin")

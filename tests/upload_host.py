@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from wcs_ext import RetryPolicy, Wcs, WcsConfig
+from wcs_ext.protocol.encoding import parse_entry
 
 BASE_URL = "http://127.0.0.1:18765"
 AK = "ref-capture-ak-0001"
@@ -119,6 +120,8 @@ class UploadHost:
             if isinstance(injected, httpx.Response):
                 return injected
             raise injected(f"injected {injected.__name__}", request=request)
+        if verb == "stat" and parse_entry(request.url.path.split("/")[2])[1] not in self.stored:
+            return reply(404, {"code": 404, "message": "file not exist"})
         body = self._handle(verb, request)
         if verb in self._tamper:
             self._tamper[verb](body)
@@ -126,6 +129,10 @@ class UploadHost:
 
     def _handle(self, verb: str, request: httpx.Request) -> dict[str, Any]:
         segments = request.url.path.split("/")
+        if verb == "stat":  # what a management host answers about a stored key
+            _, key = parse_entry(segments[2])
+            stored = self.stored[key or ""]
+            return {"code": 200, "name": key, "hash": etag(stored), "fsize": len(stored)}
         if verb == "upload":
             token, data = file_part(request)
             key = scope_key(token)

@@ -22,6 +22,7 @@ while earlier ones are sent, with no record (a stream cannot be read again).
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -45,8 +46,11 @@ from ...transfer.upload_plan import (
 from ...transfer.upload_requests import UploadRequests
 from .._io import BytesReader, FileReader, StreamReader, WorkerPool
 from ..client_core import SyncClientCore
+from ..resources.objects import stat_operation
 
 __all__ = ["SyncMultipartUploads"]
+
+log = logging.getLogger("wcs_ext.transfer")
 
 MAX_BLOCK_RESTARTS = 3
 _HASH_READ = 4 * 1024 * 1024
@@ -202,15 +206,28 @@ class SyncMultipartUploads(SyncClientCore):
             size=size,
             ctxs=[state.ctx for state in states],
         )
+        local_etag = etag_of(states)
         try:
             answer = self._run(op, job.config.retries.mkfile)
-        except WcsConflictError:
-            # Another writer stored the key and overwrite is off: this upload cannot finish
-            # as it stands, so its record must not stay behind to be "resumed".
+        except WcsConflictError as conflict:
+            # The key exists and overwrite is off. It may hold our own bytes: an earlier
+            # run's mkfile reached the server but its answer did not reach us (a crash, a
+            # cut connection). Then the upload is done; else another writer won, this
+            # upload cannot finish as it stands, and its record must not stay behind.
+            try:
+                stored_hash = (self._run(stat_operation(job.bucket, job.key))).hash
+            except WcsAPIError:
+                stored_hash = None  # gone again, or not ours to see: the conflict stands
             if job.record is not None:
                 job.record.delete()
-            raise
-        result = verify_hash(answer, etag_of(states))
+            if stored_hash != local_etag:
+                raise
+            log.info("%s: the key already holds these bytes (%s)", conflict, local_etag)
+            return UploadResult(
+                bucket=job.bucket, key=job.key, hash=local_etag, size=size,
+                request_id=conflict.request_id,
+            )  # fmt: skip
+        result = verify_hash(answer, local_etag)
         if job.record is not None:
             job.record.delete()
         return result
