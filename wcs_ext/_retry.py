@@ -89,12 +89,11 @@ class RetryBudget:
 
     capacity: float = 20.0
     per_second: float = 2.0
-    tokens: float = attrs.field(default=None)
-    updated: float | None = None
+    tokens: float = attrs.field(init=False)
+    updated: float | None = attrs.field(default=None, init=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.tokens is None:
-            self.tokens = self.capacity
+        self.tokens = self.capacity  # a new client starts with its whole budget
 
     def _refill(self, now: float) -> None:
         if self.updated is not None:
