@@ -46,6 +46,7 @@ def config_text(emulator: EmulatorProcess, **settings: object) -> str:
         "put_url": emulator.put_url,
         "mgr_url": emulator.mgr_url,
         "connection_timeout": 20,
+        "max_concurrency": 0,  # pinned, as in every test that does not widen on purpose
     }
     values.update(settings)
     return "[default]\n" + "".join(f"{key} = {value}\n" for key, value in values.items())

@@ -113,6 +113,7 @@ def child_settings(emulator: EmulatorProcess, records: Path, **more: Any) -> dic
         "block_size": BLOCK,
         "bput_size": CHUNK,
         "tmp_record_folder": str(records),
+        "max_concurrency": 0,  # pinned: a kill point is the n-th request, in order
         **more,
     }
 

@@ -443,7 +443,7 @@ def test_dump_config_masks_the_secret_and_names_every_source(cli: Cli) -> None:
         key, _, value = setting.partition(" = ")
         entries[key] = (value.strip(), source)
     assert list(entries) == sorted(FILE_KEYS.values())
-    assert len(entries) == 40
+    assert len(entries) == 41
     assert all(source for _, source in entries.values())
     config_file = f"file {cli.config}"
     assert entries["access_key"] == (cli.emulator.access_key, config_file)
@@ -672,7 +672,11 @@ def test_ctrl_c_keeps_the_record_and_the_same_command_finishes(cli: Cli, tmp_pat
     (cli.workdir / "big.bin").write_bytes(data)
     records = tmp_path / "slow-records"
     config = cli.write_config(
-        "slow.cfg", bput_size=16 * 1024, concurrency=1, tmp_record_folder=records
+        "slow.cfg",
+        bput_size=16 * 1024,
+        concurrency=1,
+        max_concurrency=1,
+        tmp_record_folder=records,
     )
     command = ("multiput", "wcs://e2e/ctrl-c/big.bin", "big.bin", "--upload-id", "ctrl-c")
     record = records / "ctrl-c.json"

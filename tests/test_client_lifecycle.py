@@ -181,7 +181,8 @@ def sparse_file(tmp_path: Path, size: int) -> Path:
 def test_a_1_tib_upload_holds_no_state_per_block(tmp_path: Path, twin: str) -> None:
     huge = sparse_file(tmp_path, 1 << 40)  # 262,144 blocks of 4 MiB
     host = ForgetfulHost(fail_at=24)
-    settings = config(tmp_path, bput_size=MiB, concurrency=4)
+    # Pinned at 4: widening would submit up to max_concurrency blocks ahead instead.
+    settings = config(tmp_path, bput_size=MiB, concurrency=4, max_concurrency=4)
     transport = httpx.MockTransport(host)
 
     async def upload_async() -> None:

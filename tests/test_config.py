@@ -77,6 +77,7 @@ DUMP_ORDER = [
     "low_speed_limit",
     "low_speed_time",
     "marker",
+    "max_concurrency",
     "mgr_url",
     "mkblk_retries",
     "mkfile_retries",
@@ -122,10 +123,10 @@ def load_error(path: Path, env: dict[str, str], **kwargs: object) -> str:
 # the table of settings
 
 
-def test_all_40_keys_are_fields() -> None:
-    # The original's 38, and low_speed_limit and low_speed_time.
+def test_all_41_keys_are_fields() -> None:
+    # The original's 38, and max_concurrency, low_speed_limit and low_speed_time.
     fields = [a.name for a in attrs.fields(WcsConfig)]
-    assert len(fields) == 40
+    assert len(fields) == 41
     assert list(FILE_KEYS) == fields
     assert sorted(FILE_KEYS.values()) == DUMP_ORDER
     assert FILE_KEYS["return_url"] == "returnUrl"
@@ -417,7 +418,7 @@ def test_precedence_chain_and_sources(tmp_path: Path, env: dict[str, str]) -> No
     assert sources["limit"] == f"profile prod in {path}"
     assert sources["deadline"] == "env WCS_DEADLINE"
     assert sources["traffic_limit"] == "override"
-    assert len(sources) == 40
+    assert len(sources) == 41
     assert set(sources) == set(FILE_KEYS)
 
 

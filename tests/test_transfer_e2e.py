@@ -106,7 +106,7 @@ def test_odd_sizes(emulator: EmulatorProcess, tmp_path: Path, size: int, concurr
 def test_concurrent_blocks_and_in_order_chunks(emulator: EmulatorProcess, tmp_path: Path) -> None:
     local = random_file(tmp_path / "f.bin", 6 * BLOCK + 3)
     hook = Hooked()
-    with client(emulator, hook, concurrency=4) as wcs:
+    with client(emulator, hook, concurrency=4, max_concurrency=4) as wcs:  # pinned
         wcs.multipart_upload(local, "e2e", "conc/f.bin")
         assert_stored(wcs, emulator, "conc/f.bin", local)
     # 7 blocks: 6 of 4 chunks, 1 of 1; one mkfile. The emulator checked every offset,

@@ -330,6 +330,7 @@ def test_async_multipart_upload_resumes_like_the_sync_one(host: UploadHost, tmp_
         mgr_url=BASE_URL,
         bput_size=MiB,
         concurrency=1,  # block 0 is whole on the server before block 1 is refused
+        max_concurrency=1,
         tmp_record_folder=str(tmp_path / "records"),
         mkblk_retries=0,
         bput_retries=0,

@@ -185,6 +185,7 @@ def make_wcs(host: UploadHost, tmp_path: Path) -> Iterator[Callable[..., Wcs]]:
             "mkblk_retries": retries,
             "bput_retries": retries,
             "mkfile_retries": retries,
+            "max_concurrency": 0,  # pinned: the order of requests is what tests check
         }
         values.update(config)
         extra: dict[str, Any] = {} if threshold is None else {"multipart_threshold": threshold}

@@ -17,7 +17,7 @@ from ._version import __version__
 from .auth import management_auth
 from .config import WcsConfig
 from .errors import WcsClosedError
-from .transfer.settings import TransferConfig
+from .transfer.settings import TransferConfig, most_concurrency
 from .transfer.upload_plan import TokenSource
 
 __all__ = ["USER_AGENT", "BaseClient", "Host", "httpx_settings", "max_connections"]
@@ -28,9 +28,9 @@ USER_AGENT = f"wcs-ext/{__version__} (python-httpx)"
 
 
 def max_connections(config: WcsConfig) -> int:
-    """Connections (and requests in flight) per host: one per block in flight, plus a few
-    for management calls made meanwhile."""
-    return max(config.concurrency, 1) + 4
+    """Connections per host: one per request in flight at most, plus a few for
+    management calls made meanwhile."""
+    return most_concurrency(config) + 4
 
 
 def httpx_settings(config: WcsConfig, *, base_url: str | None = None) -> dict[str, Any]:

@@ -199,6 +199,7 @@ def _validate_numbers(check: _Checker) -> None:
         "bput_retries",
         "mkfile_retries",
         "concurrency",
+        "max_concurrency",
         "traffic_limit",
     )
     for field in non_negative:

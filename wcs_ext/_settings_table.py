@@ -202,6 +202,10 @@ class WcsConfigFields:
     # Per user, computed when a config is made (the original's was a shared /tmp folder).
     tmp_record_folder: str = setting("", computed=default_record_folder)
     concurrency: int = setting(4)
+    # Not in the original: transfers start at `concurrency` requests at once and grow,
+    # while the throughput grows, up to this many (each holds one chunk in memory).
+    # Set it to `concurrency` (or 0) to pin the number.
+    max_concurrency: int = setting(16)
     ishttps: bool = setting(False)
     isverify: bool = setting(True)
     # The original defaults to False (`Connection: close` on every POST, a handshake per

@@ -15,6 +15,7 @@ from typing import Any
 
 from .._retry import RetryBudget
 from ..protocol.checksum import Readable
+from ..transfer.pace import ConcurrencyTuner
 from ..transfer.readers import read_exactly
 
 __all__ = [
@@ -86,15 +87,30 @@ class StreamReader:
 
 
 class WorkerPool:
-    """Runs submitted jobs ``workers`` at a time; :meth:`submit` waits while
-    ``max_pending`` jobs are submitted and unfinished (bounded look-ahead, so memory does
-    not grow with the number of jobs). The first failure cancels the rest and is raised
-    when the pool closes (not the cancellations it caused)."""
+    """Runs submitted jobs, ``start`` at a time at first (all ``workers`` by default);
+    :meth:`submit` waits while ``max_pending`` jobs are submitted and unfinished (bounded
+    look-ahead, so memory does not grow with the number of jobs). The first failure
+    cancels the rest and is raised when the pool closes (not the cancellations it caused).
 
-    def __init__(self, workers: int, max_pending: int | None = None) -> None:
-        self._workers = asyncio.Semaphore(max(workers, 1))
+    Jobs report the bytes each of their requests carried (:meth:`acknowledged`); a
+    :class:`~wcs_ext.transfer.pace.ConcurrencyTuner` widens the pool, up to ``workers``,
+    while the throughput grows, and narrows it when a step did not pay.
+    """
+
+    def __init__(
+        self, workers: int, max_pending: int | None = None, *, start: int | None = None
+    ) -> None:
+        most = max(workers, 1)
+        self._tuner = ConcurrencyTuner(limit=start or most, most=most)
+        self._running = 0
+        self._gate = asyncio.Condition()
         self._pending = asyncio.Semaphore(max(max_pending or workers, workers, 1))
         self._group = asyncio.TaskGroup()
+
+    @property
+    def limit(self) -> int:
+        """How many jobs may run at once now."""
+        return self._tuner.limit
 
     async def __aenter__(self) -> WorkerPool:
         await self._group.__aenter__()
@@ -117,10 +133,24 @@ class WorkerPool:
 
     async def _run(self, job: Callable[..., Awaitable[Any]], args: tuple[Any, ...]) -> None:
         try:
-            async with self._workers:
+            async with self._gate:
+                await self._gate.wait_for(lambda: self._running < self._tuner.limit)
+                self._running += 1
+            try:
                 await job(*args)
+            finally:
+                async with self._gate:
+                    self._running -= 1
+                    self._gate.notify_all()
         finally:
             self._pending.release()
+
+    async def acknowledged(self, size: int) -> None:
+        """A job's request carried ``size`` bytes and was answered."""
+        before = self._tuner.limit
+        if self._tuner.acknowledged(size, time.monotonic()) > before:
+            async with self._gate:
+                self._gate.notify_all()
 
     async def checkpoint(self) -> None:
         """Where a job may stop because another failed (tasks are cancelled at any await)."""

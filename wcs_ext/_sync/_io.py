@@ -16,6 +16,7 @@ from typing import Any
 
 from .._retry import RetryBudget
 from ..protocol.checksum import Readable
+from ..transfer.pace import ConcurrencyTuner
 from ..transfer.readers import read_exactly
 
 __all__ = [
@@ -86,10 +87,15 @@ class Cancelled(Exception):
 
 
 class WorkerPool:
-    """Runs submitted jobs on ``workers`` threads; :meth:`submit` waits while
-    ``max_pending`` jobs are submitted and unfinished (bounded look-ahead, so memory does
-    not grow with the number of jobs). The first failure stops the rest at their next
-    :meth:`checkpoint` and is raised when the pool closes (not the stops it caused).
+    """Runs submitted jobs on up to ``workers`` threads, ``start`` of them at once at
+    first (all by default); :meth:`submit` waits while ``max_pending`` jobs are submitted
+    and unfinished (bounded look-ahead, so memory does not grow with the number of jobs).
+    The first failure stops the rest at their next :meth:`checkpoint` and is raised when
+    the pool closes (not the stops it caused).
+
+    Jobs report the bytes each of their requests carried (:meth:`acknowledged`); a
+    :class:`~wcs_ext.transfer.pace.ConcurrencyTuner` widens the pool, up to ``workers``,
+    while the throughput grows, and narrows it when a step did not pay.
 
     The threads are daemons and an interrupt (Ctrl-C) is not made to wait for them: a
     request in flight to a server that never answers would otherwise hold the process
@@ -97,8 +103,13 @@ class WorkerPool:
     interrupt ends at its next checkpoint (resume records tolerate a cut-off write).
     """
 
-    def __init__(self, workers: int, max_pending: int | None = None) -> None:
+    def __init__(
+        self, workers: int, max_pending: int | None = None, *, start: int | None = None
+    ) -> None:
         self._workers = max(workers, 1)
+        self._tuner = ConcurrencyTuner(limit=start or self._workers, most=self._workers)
+        self._running = 0
+        self._gate = threading.Condition()
         self._pending = threading.Semaphore(max(max_pending or workers, workers, 1))
         self._jobs: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]] | None] = (
             queue.SimpleQueue()
@@ -156,8 +167,13 @@ class WorkerPool:
         while (item := self._jobs.get()) is not None:
             job, args = item
             try:
-                if not self._cancel.is_set():  # queued before a failure: never started
-                    job(*args)
+                if self._take_turn():  # else queued before a failure: never started
+                    try:
+                        job(*args)
+                    finally:
+                        with self._gate:
+                            self._running -= 1
+                            self._gate.notify_all()
             except BaseException as exc:
                 with self._idle:
                     if self._error is None and not isinstance(exc, Cancelled):
@@ -168,6 +184,27 @@ class WorkerPool:
                 with self._idle:
                     self._unfinished -= 1
                     self._idle.notify_all()
+
+    @property
+    def limit(self) -> int:
+        """How many jobs may run at once now."""
+        return self._tuner.limit
+
+    def _take_turn(self) -> bool:
+        """Wait until one more job may run; False when the pool was stopped meanwhile."""
+        with self._gate:
+            while self._running >= self._tuner.limit and not self._cancel.is_set():
+                self._gate.wait(0.1)  # a stop sets no condition: look again now and then
+            if self._cancel.is_set():
+                return False
+            self._running += 1
+            return True
+
+    def acknowledged(self, size: int) -> None:
+        """A job's request carried ``size`` bytes and was answered."""
+        with self._gate:
+            self._tuner.acknowledged(size, time.monotonic())
+            self._gate.notify_all()
 
     def checkpoint(self) -> None:
         """Where a job stops because another failed."""

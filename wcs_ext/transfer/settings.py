@@ -7,10 +7,31 @@ import attrs
 from .._retry import RetryPolicy
 from ..config import WcsConfig
 
-__all__ = ["DEFAULT_MULTIPART_THRESHOLD", "StepRetries", "TransferConfig"]
+__all__ = [
+    "DEFAULT_MULTIPART_THRESHOLD",
+    "StepRetries",
+    "TransferConfig",
+    "most_concurrency",
+    "start_concurrency",
+]
 
 DEFAULT_MULTIPART_THRESHOLD = 4 * 1024 * 1024
 """Files larger than one default block go as parallel blocks (faster, and resumable)."""
+
+
+def start_concurrency(config: WcsConfig) -> int:
+    """Blocks in flight a transfer starts with (``concurrency``; 0: one at a time)."""
+    return max(config.concurrency, 1)
+
+
+def most_concurrency(config: WcsConfig) -> int:
+    """Blocks in flight a transfer may grow to while its throughput grows
+    (``max_concurrency``). Never below the start: ``max_concurrency`` 0 or at most
+    ``concurrency`` pins it, and so does ``concurrency = 0`` (sequential, as the
+    original)."""
+    if config.concurrency == 0:
+        return 1
+    return max(config.max_concurrency, start_concurrency(config))
 
 
 @attrs.frozen(kw_only=True)
@@ -28,16 +49,20 @@ class StepRetries:
 class TransferConfig:
     """How uploads and downloads move bytes.
 
-    ``concurrency`` blocks are sent at once; at most ``max_in_flight`` blocks are
-    submitted and not yet done (each holds at most one chunk of a file, or its whole
-    bytes for a stream), so memory does not grow with the number of blocks.
+    A file's blocks start ``concurrency`` at a time and, while the throughput grows, up
+    to ``max_concurrency`` (:mod:`~wcs_ext.transfer.pace`); at most ``max_in_flight``
+    blocks are submitted and not yet done (each holds at most one chunk of a file, or its
+    whole bytes for a stream), so memory does not grow with the number of blocks. A
+    stream keeps ``stream_concurrency``: its blocks are held whole in memory.
     """
 
     multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD
     block_size: int
     chunk_size: int
     concurrency: int
+    max_concurrency: int
     max_in_flight: int
+    stream_concurrency: int
     record_folder: str
     retries: StepRetries
     download_retries: int
@@ -57,15 +82,17 @@ class TransferConfig:
         def attempts(retries: int) -> RetryPolicy:
             return attrs.evolve(base, max_retries=retries)
 
-        concurrency = max(config.concurrency, 1)  # 0 means "one block at a time"
+        most = most_concurrency(config)
         return cls(
             multipart_threshold=(
                 DEFAULT_MULTIPART_THRESHOLD if multipart_threshold is None else multipart_threshold
             ),
             block_size=config.block_size,
             chunk_size=config.bput_size,
-            concurrency=concurrency,
-            max_in_flight=concurrency,
+            concurrency=min(start_concurrency(config), most),
+            max_concurrency=most,
+            max_in_flight=most,
+            stream_concurrency=min(start_concurrency(config), most),
             record_folder=config.tmp_record_folder,
             retries=StepRetries(
                 mkblk=attempts(config.mkblk_retries),

@@ -108,7 +108,9 @@ class AsyncMultipartUploads(AsyncClientCore):
         self, upload: FileUpload, reader: FileReader, states: dict[int, BlockState]
     ) -> None:
         job = upload.job
-        async with WorkerPool(job.config.concurrency, job.config.max_in_flight) as pool:
+        async with WorkerPool(
+            job.config.max_concurrency, job.config.max_in_flight, start=job.config.concurrency
+        ) as pool:
             for block in upload.pending():
                 resumed = upload.resumed.get(block.index)
                 await pool.submit(self._send_block, job, block, resumed, reader, pool, states)
@@ -184,6 +186,7 @@ class AsyncMultipartUploads(AsyncClientCore):
                     job.record.acknowledge(block.index, state)
                 job.progress.add(size)
                 counted += size
+                await pool.acknowledged(size)  # the pool widens while throughput grows
         except WcsAPIError as exc:
             if ctx_lost(exc):
                 # Bytes counted for this block are gone from the server: take them back.
@@ -252,7 +255,7 @@ class AsyncMultipartUploads(AsyncClientCore):
         )
         states: dict[int, BlockState] = {}
         total, index, data = 0, 0, first
-        async with WorkerPool(config.concurrency, config.max_in_flight) as pool:
+        async with WorkerPool(config.stream_concurrency, config.stream_concurrency) as pool:
             while data:
                 block = BlockSpan(index, total, len(data))
                 blocks = BytesReader(data, total)

@@ -110,7 +110,9 @@ class SyncMultipartUploads(SyncClientCore):
         self, upload: FileUpload, reader: FileReader, states: dict[int, BlockState]
     ) -> None:
         job = upload.job
-        with WorkerPool(job.config.concurrency, job.config.max_in_flight) as pool:
+        with WorkerPool(
+            job.config.max_concurrency, job.config.max_in_flight, start=job.config.concurrency
+        ) as pool:
             for block in upload.pending():
                 resumed = upload.resumed.get(block.index)
                 pool.submit(self._send_block, job, block, resumed, reader, pool, states)
@@ -186,6 +188,7 @@ class SyncMultipartUploads(SyncClientCore):
                     job.record.acknowledge(block.index, state)
                 job.progress.add(size)
                 counted += size
+                pool.acknowledged(size)  # the pool widens while throughput grows
         except WcsAPIError as exc:
             if ctx_lost(exc):
                 # Bytes counted for this block are gone from the server: take them back.
@@ -254,7 +257,7 @@ class SyncMultipartUploads(SyncClientCore):
         )
         states: dict[int, BlockState] = {}
         total, index, data = 0, 0, first
-        with WorkerPool(config.concurrency, config.max_in_flight) as pool:
+        with WorkerPool(config.stream_concurrency, config.stream_concurrency) as pool:
             while data:
                 block = BlockSpan(index, total, len(data))
                 blocks = BytesReader(data, total)

@@ -1,0 +1,105 @@
+"""Transfers that widen by themselves: over a link where each request waits (latency),
+more blocks at once go faster, and the pool grows to fill it; pinned, it does not.
+
+Each request sleeps, so throughput follows the number in flight whatever the machine's
+speed; the tests count requests at once, never time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.upload_host import AK, BASE_URL, BLOCK, SK, UploadHost
+from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsConfig
+
+LATENCY = 0.25  # seconds each mkblk/bput waits, as over a long link: CPU is never the limit
+BLOCKS = 16
+
+
+class Crowd:
+    """Counts the requests in flight at once."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.most = 0
+        self.lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.now -= 1
+
+
+def settings(tmp_path: Path, **more: Any) -> WcsConfig:
+    values: dict[str, Any] = {
+        "access_key": AK, "secret_key": SK, "put_url": BASE_URL, "mgr_url": BASE_URL,
+        "block_size": BLOCK, "bput_size": BLOCK // 4, "concurrency": 2,
+        "tmp_record_folder": str(tmp_path / "records"),
+    } | more  # fmt: skip
+    return WcsConfig(**values)
+
+
+def big_file(tmp_path: Path) -> Path:
+    path = tmp_path / "big.bin"
+    with path.open("wb") as out:
+        out.truncate(BLOCKS * BLOCK)  # zeros: cheap to read, enough to measure
+    return path
+
+
+@pytest.mark.parametrize(("most", "grows"), [(12, True), (2, False)], ids=["adaptive", "pinned"])
+def test_the_sync_pool_widens_while_throughput_grows(
+    tmp_path: Path, most: int, grows: bool
+) -> None:
+    host, crowd = UploadHost(), Crowd()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        crowd.enter()
+        try:
+            if not request.url.path.startswith("/mkfile"):
+                time.sleep(LATENCY)
+            return host.handler(request)
+        finally:
+            crowd.leave()
+
+    config = settings(tmp_path, max_concurrency=most)
+    with Wcs(config, transport=httpx.MockTransport(slow), retry=RetryPolicy(max_retries=0)) as wcs:
+        result = wcs.multipart_upload(big_file(tmp_path), "b", "k")
+    assert result.hash is not None
+    if grows:
+        assert crowd.most >= 5, crowd.most  # from 2: it doubled, and went on
+    else:
+        assert crowd.most <= 2, crowd.most
+
+
+def test_the_async_pool_widens_too(tmp_path: Path) -> None:
+    host, crowd = UploadHost(), Crowd()
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        crowd.enter()
+        try:
+            if not request.url.path.startswith("/mkfile"):
+                await asyncio.sleep(LATENCY)
+            return host.handler(request)
+        finally:
+            crowd.leave()
+
+    async def run() -> str | None:
+        config = settings(tmp_path, max_concurrency=12)
+        transport = httpx.MockTransport(slow)
+        async with AsyncWcs(config, transport=transport, retry=RetryPolicy(max_retries=0)) as aw:
+            return (await aw.multipart_upload(big_file(tmp_path), "b", "k")).hash
+
+    assert asyncio.run(run()) is not None
+    assert crowd.most >= 5, crowd.most
