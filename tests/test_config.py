@@ -68,6 +68,8 @@ DUMP_ORDER = [
     "deadline",
     "detectNotifyRule",
     "detectNotifyURL",
+    "download_parallel_threshold",
+    "download_slice_size",
     "force",
     "hashAlgorithm",
     "ishttps",
@@ -122,10 +124,11 @@ def load_error(path: Path, env: dict[str, str], **kwargs: object) -> str:
 # the table of settings
 
 
-def test_all_40_keys_are_fields() -> None:
-    # The original's 38, and low_speed_limit and low_speed_time.
+def test_all_42_keys_are_fields() -> None:
+    # The original's 38, low_speed_limit and low_speed_time, and the two of downloads
+    # in slices (download_parallel_threshold, download_slice_size).
     fields = [a.name for a in attrs.fields(WcsConfig)]
-    assert len(fields) == 40
+    assert len(fields) == 42
     assert list(FILE_KEYS) == fields
     assert sorted(FILE_KEYS.values()) == DUMP_ORDER
     assert FILE_KEYS["return_url"] == "returnUrl"
@@ -417,7 +420,7 @@ def test_precedence_chain_and_sources(tmp_path: Path, env: dict[str, str]) -> No
     assert sources["limit"] == f"profile prod in {path}"
     assert sources["deadline"] == "env WCS_DEADLINE"
     assert sources["traffic_limit"] == "override"
-    assert len(sources) == 40
+    assert len(sources) == 42
     assert set(sources) == set(FILE_KEYS)
 
 
