@@ -19,9 +19,11 @@ than a race against a timer.
     record not yet deleted); ``recorded``: right after its record line was written;
     ``torn``: half of its record line written.
   - ``{"bytes": N}``: as soon as a download has written N bytes.
+  - ``{"sliced_bytes": N}``: as soon as the slices of a download in slices have
+    written N bytes between them (and journaled the pieces those bytes finished).
 
 Every hook is installed on the classes (``httpx.HTTPTransport``, ``ResumeRecord``,
-``PartialDownload``), so the CLI is hooked as much as a ``Wcs`` made here.
+``PartialDownload``, ``SliceCursor``), so the CLI is hooked as much as a ``Wcs`` made here.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from typing import Any, BinaryIO
 import httpx
 
 from wcs_ext import RetryPolicy, Wcs, WcsConfig
+from wcs_ext.transfer.download_slices import SliceCursor
 from wcs_ext.transfer.partial_download import PartialDownload
 from wcs_ext.transfer.progress import ProgressTracker
 from wcs_ext.transfer.record import ResumeRecord
@@ -163,7 +166,18 @@ def install(switch: KillSwitch) -> None:
         if "bytes" in switch.kill and self.have >= switch.kill["bytes"]:
             die()
 
+    sliced_write = SliceCursor.wrote
+    sliced_bytes = [0]  # written by every slice of this run
+
+    def sliced_write_hooked(self: SliceCursor, offset: int, data: bytes) -> None:
+        sliced_write(self, offset, data)
+        with switch._lock:
+            sliced_bytes[0] += len(data)
+            if "sliced_bytes" in switch.kill and sliced_bytes[0] >= switch.kill["sliced_bytes"]:
+                die()
+
     httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
+    SliceCursor.wrote = sliced_write_hooked  # type: ignore[method-assign]
     ResumeRecord.acknowledge = acknowledge_hooked  # type: ignore[method-assign]
     ResumeRecord._append = append_hooked  # type: ignore[method-assign]
     ResumeRecord.delete = delete_hooked  # type: ignore[method-assign]

@@ -68,6 +68,8 @@ DUMP_ORDER = [
     "deadline",
     "detectNotifyRule",
     "detectNotifyURL",
+    "download_parallel_threshold",
+    "download_slice_size",
     "force",
     "hashAlgorithm",
     "ishttps",
@@ -123,10 +125,11 @@ def load_error(path: Path, env: dict[str, str], **kwargs: object) -> str:
 # the table of settings
 
 
-def test_all_41_keys_are_fields() -> None:
-    # The original's 38, and max_concurrency, low_speed_limit and low_speed_time.
+def test_all_43_keys_are_fields() -> None:
+    # The original's 38; max_concurrency, low_speed_limit and low_speed_time; and the two
+    # of downloads in slices (download_parallel_threshold, download_slice_size).
     fields = [a.name for a in attrs.fields(WcsConfig)]
-    assert len(fields) == 41
+    assert len(fields) == 43
     assert list(FILE_KEYS) == fields
     assert sorted(FILE_KEYS.values()) == DUMP_ORDER
     assert FILE_KEYS["return_url"] == "returnUrl"
@@ -418,7 +421,7 @@ def test_precedence_chain_and_sources(tmp_path: Path, env: dict[str, str]) -> No
     assert sources["limit"] == f"profile prod in {path}"
     assert sources["deadline"] == "env WCS_DEADLINE"
     assert sources["traffic_limit"] == "override"
-    assert len(sources) == 41
+    assert len(sources) == 43
     assert set(sources) == set(FILE_KEYS)
 
 

@@ -37,7 +37,7 @@ _ANNOTATIONS: dict[Kind, str] = {
 }
 
 # Integer settings whose sample must not be 1 (a rule of theirs forbids it).
-_INT_SAMPLES = {"block_size": 2 * BLOCK_UNIT}
+_INT_SAMPLES = {"block_size": 2 * BLOCK_UNIT, "download_slice_size": 3 * BLOCK_UNIT}
 
 
 def sample(setting: Setting) -> tuple[str, object]:

@@ -193,6 +193,11 @@ def _validate_numbers(check: _Checker) -> None:
     if bput > block or block % bput:
         source = check.origins["block_size"].label
         raise check.fail("bput_size", f"must divide block_size ({block}, from {source})")
+    slice_size = check.as_int("download_slice_size")
+    if slice_size <= 0 or slice_size % BLOCK_UNIT:
+        raise check.fail(
+            "download_slice_size", f"must be a positive multiple of {BLOCK_UNIT} (4 MiB)"
+        )
     non_negative = (
         "connection_retries",
         "mkblk_retries",
@@ -201,6 +206,7 @@ def _validate_numbers(check: _Checker) -> None:
         "concurrency",
         "max_concurrency",
         "traffic_limit",
+        "download_parallel_threshold",
     )
     for field in non_negative:
         if check.as_int(field) < 0:

@@ -330,6 +330,11 @@ class WcsConfigFields:
     # low_speed_time seconds is given up on, as curl's --speed-limit/--speed-time; 0: never.
     low_speed_limit: int = setting(1024)
     low_speed_time: float = setting(30.0)
+    # Not in the original: an object larger than download_parallel_threshold bytes, from a
+    # server that takes byte ranges, is fetched in slices of download_slice_size bytes
+    # (a multiple of 4 MiB, the etag's piece) over `concurrency` connections; 0: never.
+    download_parallel_threshold: int = setting(2 * BLOCK_UNIT)
+    download_slice_size: int = setting(2 * BLOCK_UNIT)
 
 
 def _complete(attribute: attrs.Attribute[object]) -> Setting:

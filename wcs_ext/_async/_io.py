@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from types import TracebackType
@@ -21,6 +22,7 @@ from ..transfer.readers import read_exactly
 __all__ = [
     "BytesReader",
     "FileReader",
+    "FileWriter",
     "RequestLimit",
     "StreamReader",
     "WorkerPool",
@@ -41,6 +43,39 @@ class FileReader:
 
     async def read_at(self, offset: int, size: int) -> bytes:
         return await asyncio.to_thread(os.pread, self._fd, size, offset)
+
+
+class FileWriter:
+    """Writes a file at given offsets (``pwrite``) in a worker thread: slices of a
+    download land side by side in one file through one descriptor, which this owns.
+
+    :meth:`close` waits for a write under way and makes later ones fail: a write whose
+    task was cancelled still runs in its thread, and must never reach another file
+    given the same descriptor number.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+        self._lock = threading.Lock()
+
+    def _write(self, offset: int, data: bytes) -> None:
+        with self._lock:
+            if self._fd is None:
+                raise ValueError("write to a closed FileWriter")
+            view = memoryview(data)
+            while view:
+                written = os.pwrite(self._fd, view, offset)
+                offset += written
+                view = view[written:]
+
+    async def write_at(self, offset: int, data: bytes) -> None:
+        await asyncio.to_thread(self._write, offset, data)
+
+    def close(self) -> None:
+        with self._lock:
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
 
 
 class BytesReader:

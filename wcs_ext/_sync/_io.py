@@ -23,6 +23,7 @@ __all__ = [
     "BytesReader",
     "Cancelled",
     "FileReader",
+    "FileWriter",
     "RequestLimit",
     "StreamReader",
     "WorkerPool",
@@ -43,6 +44,36 @@ class FileReader:
 
     def read_at(self, offset: int, size: int) -> bytes:
         return os.pread(self._fd, size, offset)
+
+
+class FileWriter:
+    """Writes a file at given offsets (``pwrite``): slices of a download land side by
+    side in one file through one descriptor, which this owns.
+
+    :meth:`close` waits for a write under way and makes later ones fail: a worker the
+    pool did not wait for (an interrupt) must never write to another file given the
+    same descriptor number.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+        self._lock = threading.Lock()
+
+    def write_at(self, offset: int, data: bytes) -> None:
+        with self._lock:
+            if self._fd is None:
+                raise ValueError("write to a closed FileWriter")
+            view = memoryview(data)
+            while view:
+                written = os.pwrite(self._fd, view, offset)
+                offset += written
+                view = view[written:]
+
+    def close(self) -> None:
+        with self._lock:
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
 
 
 class BytesReader:

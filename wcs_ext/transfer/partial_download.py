@@ -31,7 +31,7 @@ from ..protocol.checksum import EtagHasher
 from .file_lock import ExclusiveLock
 from .progress import ProgressTracker
 
-__all__ = ["DownloadResult", "PartialDownload"]
+__all__ = ["DownloadResult", "PartialDownload", "open_no_follow", "wcs_hash"]
 
 _HASH_READ = 4 * 1024 * 1024
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
@@ -49,14 +49,14 @@ class DownloadResult:
     request_id: str | None = None
 
 
-def _wcs_hash(etag_header: str | None) -> str | None:
+def wcs_hash(etag_header: str | None) -> str | None:
     if not etag_header:
         return None
     value = etag_header.removeprefix("W/").strip('"')
     return value if _WCS_HASH.fullmatch(value) else None
 
 
-def _open_no_follow(path: Path, mode: str) -> BinaryIO:
+def open_no_follow(path: Path, mode: str) -> BinaryIO:
     """``path`` opened for ``wb``, ``ab`` or ``rb``, never through a symbolic link."""
     flags = {
         "wb": os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
@@ -79,7 +79,8 @@ class PartialDownload:
         if not self.target.parent.is_dir():
             raise WcsInputError(f"no such directory: {self.target.parent}")
         self.partial = self.target.with_name(f".{self.target.name}.wcs-part")
-        self._meta = self.target.with_name(f".{self.target.name}.wcs-part.json")
+        self.meta = self.target.with_name(f".{self.target.name}.wcs-part.json")
+        """Its validators; for a download in slices, also the journal of its pieces."""
         self._lock = ExclusiveLock(
             self.target.with_name(f".{self.target.name}.wcs-part.lock"),
             busy=f"another download to {self.target} is running",
@@ -89,6 +90,9 @@ class PartialDownload:
         self.total: int | None = None
         self.announced_hash: str | None = None
         self.request_id: str | None = None
+        self.sliced = False
+        """In slices (``sliced_partial.py``): what is kept is told by the journal, not
+        by the length of the partial file."""
 
     def __enter__(self) -> PartialDownload:
         self._lock.acquire()
@@ -109,11 +113,13 @@ class PartialDownload:
 
     def _usable_partial(self) -> int:
         try:
-            meta = json.loads(self._meta.read_text(encoding="utf-8"))
+            meta = json.loads(self.meta.read_text(encoding="utf-8"))
             size = self.partial.stat().st_size
         except (OSError, ValueError):
             return 0
         if not isinstance(meta, dict) or meta.get("url") != self.url or not meta.get("validator"):
+            return 0
+        if "size" in meta:  # a partial file in slices has holes: its length says nothing
             return 0
         return size
 
@@ -123,7 +129,7 @@ class PartialDownload:
         if traffic_limit:
             headers["x-wos-traffic-limit"] = str(traffic_limit)
         if self.have:
-            meta = json.loads(self._meta.read_text(encoding="utf-8"))
+            meta = json.loads(self.meta.read_text(encoding="utf-8"))
             headers["Range"] = f"bytes={self.have}-"
             # If-Range: the server sends the whole object instead when it changed since.
             headers["If-Range"] = str(meta["validator"])
@@ -149,19 +155,19 @@ class PartialDownload:
             mode = "wb"
         else:
             raise error_from_response(response, f"download {self.url}")
-        self.announced_hash = _wcs_hash(response.headers.get("etag"))
+        self.announced_hash = wcs_hash(response.headers.get("etag"))
         validator = response.headers.get("etag") or response.headers.get("last-modified")
         self._save_meta(validator)
-        return _open_no_follow(self.partial, mode)
+        return open_no_follow(self.partial, mode)
 
     def _save_meta(self, validator: str | None) -> None:
         if validator:
             text = json.dumps({"url": self.url, "validator": validator})
-            with _open_no_follow(self._meta, "wb") as meta:
+            with open_no_follow(self.meta, "wb") as meta:
                 meta.write(text.encode("utf-8"))
         else:
             with contextlib.suppress(FileNotFoundError):
-                self._meta.unlink()
+                self.meta.unlink()
 
     def write(self, out: BinaryIO, chunk: bytes, progress: ProgressTracker) -> None:
         out.write(chunk)
@@ -174,7 +180,7 @@ class PartialDownload:
     def _check_kept(self) -> None:
         """The file that will be renamed into place, read back: exactly the bytes this
         download wrote (nobody else's), and the server's hash when it sent one."""
-        with _open_no_follow(self.partial, "rb") as kept:
+        with open_no_follow(self.partial, "rb") as kept:
             size = os.fstat(kept.fileno()).st_size
             if size != self.have:
                 raise self._integrity_error(
@@ -204,7 +210,7 @@ class PartialDownload:
             raise
         os.replace(self.partial, self.target)
         with contextlib.suppress(FileNotFoundError):
-            self._meta.unlink()
+            self.meta.unlink()
         return DownloadResult(
             path=self.target,
             size=self.have,
@@ -222,13 +228,14 @@ class PartialDownload:
         """Drop the partial file and start from the first byte."""
         self.discard()
         self.have = self.resumed_from = 0
+        self.sliced = False
 
     def discard(self) -> None:
-        for path in (self.partial, self._meta):
+        for path in (self.partial, self.meta):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
     @property
     def can_continue(self) -> bool:
         """A cut connection can be continued from where it stopped."""
-        return self.have > 0 and self._meta.exists()
+        return (self.have > 0 or self.sliced) and self.meta.exists()

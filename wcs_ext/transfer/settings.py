@@ -67,6 +67,9 @@ class TransferConfig:
     retries: StepRetries
     download_retries: int
     traffic_limit: int = 0
+    download_parallel_threshold: int = 0
+    """Objects larger than this are fetched in slices (0: never)."""
+    download_slice_size: int = 8 * 1024 * 1024
 
     @classmethod
     def from_config(
@@ -102,4 +105,6 @@ class TransferConfig:
             ),
             download_retries=config.connection_retries,
             traffic_limit=config.traffic_limit,
+            download_parallel_threshold=config.download_parallel_threshold,
+            download_slice_size=config.download_slice_size,
         )

@@ -8,6 +8,11 @@ bytes (a connection cut mid-body) is continued at once where it stopped, with ``
 up to ``connection_retries`` times. A body that crawls (``low_speed_limit`` bytes a
 second for ``low_speed_time`` seconds, ``transfer/low_speed.py``) is given up on: its
 connection is dropped and, like a cut, continued on a new one, within the same count.
+
+An object larger than ``download_parallel_threshold`` whose first answer offers byte
+ranges goes on in slices over several connections (``slices.py``), and so does the rerun
+of such a download. A slice answered by another version of the object (or by a server
+that ignores ``Range`` after all) starts the download over, in one stream.
 """
 
 from __future__ import annotations
@@ -18,15 +23,17 @@ import httpx
 
 from ..._responses import status_failure, transport_failure
 from ...errors import WcsTimeoutError
+from ...transfer.download_slices import sliced_size
 from ...transfer.low_speed import LowSpeedGuard
 from ...transfer.partial_download import DownloadResult, PartialDownload
 from ...transfer.progress import ProgressCallback, ProgressTracker
-from ..client_core import AsyncClientCore
+from ...transfer.sliced_partial import ObjectChanged, SlicedPartial
+from .slices import AsyncSlicedDownloads
 
 __all__ = ["AsyncDownloads"]
 
 
-class AsyncDownloads(AsyncClientCore):
+class AsyncDownloads(AsyncSlicedDownloads):
     """The download method of the client."""
 
     async def download(
@@ -48,56 +55,97 @@ class AsyncDownloads(AsyncClientCore):
         after ``connection_retries`` new connections, it ends in a
         :class:`~wcs_ext.errors.WcsTimeoutError`. Another download to
         ``dest`` running at the same time is a :class:`~wcs_ext.errors.WcsInputError`.
+
+        An object larger than ``download_parallel_threshold`` bytes, from a server that
+        offers byte ranges, is fetched in slices of ``download_slice_size`` bytes,
+        ``concurrency`` at once, each retried and continued as above on its own; a later
+        call fetches only the 4 MiB pieces the earlier one did not finish.
         """
-        what = f"download {url}"
-        config = self._transfer_config
+        threshold = self._transfer_config.download_parallel_threshold
         with PartialDownload(url, dest, resume=resume) as partial:
             tracker = ProgressTracker(progress, None, done=partial.have)
-            retries_taken = 0  # before a first byte, with the retry policy
-            continued = 0  # after a cut mid-body, with Range
-            while True:
-                headers = partial.request_headers(config.traffic_limit)
-                received = 0
+            sliced = SlicedPartial.resume(partial) if resume else None
+            if sliced is not None:
                 try:
-                    async with self._http("download").stream(
-                        "GET", url, headers=headers
-                    ) as response:
-                        if response.status_code == 416 and partial.have:
-                            partial.restart()  # the kept bytes do not fit the object any more
-                            continue
-                        if response.status_code not in (200, 206):
-                            await response.aread()
-                            failure = status_failure(response, what, idempotent=True)
-                            await self._wait_to_retry(failure, self._retry, retries_taken)
-                            retries_taken += 1
-                            continue
-                        guard = LowSpeedGuard(
-                            what,
-                            limit=self.config.low_speed_limit,
-                            period=self.config.low_speed_time,
-                        )
-                        with partial.accept(response) as out:
-                            tracker.add(partial.have - tracker.done)  # 200: starting over
-                            if partial.total is not None:
-                                tracker.set_total(partial.total)
-                            async for chunk in response.aiter_bytes():
-                                partial.write(out, chunk, tracker)
-                                received += len(chunk)
-                                guard.add(len(chunk))
-                    return partial.finish()
-                except httpx.HTTPError as exc:
-                    if not received:
-                        failure = transport_failure(exc, what, idempotent=True)
+                    return await self._download_in_slices(sliced, tracker, None)
+                except ObjectChanged:
+                    partial.restart()
+                    threshold = 0  # in one stream from now on: see the module
+            return await self._download_stream(partial, tracker, threshold)
+
+    async def _download_stream(
+        self, partial: PartialDownload, tracker: ProgressTracker, threshold: int
+    ) -> DownloadResult:
+        """The loop of the module; on to slices when the first answer allows them."""
+        url = partial.url
+        what = f"download {url}"
+        config = self._transfer_config
+        retries_taken = 0  # before a first byte, with the retry policy
+        continued = 0  # after a cut mid-body, with Range
+        while True:
+            headers = partial.request_headers(config.traffic_limit)
+            received = 0
+            try:
+                async with self._http("download").stream("GET", url, headers=headers) as response:
+                    if response.status_code == 416 and partial.have:
+                        partial.restart()  # the kept bytes do not fit the object any more
+                        continue
+                    if response.status_code not in (200, 206):
+                        await response.aread()
+                        failure = status_failure(response, what, idempotent=True)
                         await self._wait_to_retry(failure, self._retry, retries_taken)
                         retries_taken += 1
                         continue
-                    continued += 1
-                    if not partial.can_continue or continued > config.download_retries:
-                        raise transport_failure(exc, what, idempotent=True).error from exc
-                except WcsTimeoutError:
-                    # The speed floor gave up on this connection, not on the object: like
-                    # a cut, it is continued where it stopped (a new connection may not
-                    # crawl), as many times; a server that always crawls still ends it.
-                    continued += 1
-                    if not partial.can_continue or continued > config.download_retries:
-                        raise
+                    size = None if partial.have else sliced_size(response, threshold)
+                    if size is not None:
+                        result = await self._slices_from(partial, response, size, tracker)
+                        if result is not None:
+                            return result
+                        threshold = 0  # the object changed: in one stream from now on
+                        continue
+                    guard = LowSpeedGuard(
+                        what, limit=self.config.low_speed_limit, period=self.config.low_speed_time
+                    )
+                    with partial.accept(response) as out:
+                        tracker.add(partial.have - tracker.done)  # 200: starting over
+                        if partial.total is not None:
+                            tracker.set_total(partial.total)
+                        async for chunk in response.aiter_bytes():
+                            partial.write(out, chunk, tracker)
+                            received += len(chunk)
+                            guard.add(len(chunk))
+                return partial.finish()
+            except httpx.HTTPError as exc:
+                if not received:
+                    failure = transport_failure(exc, what, idempotent=True)
+                    await self._wait_to_retry(failure, self._retry, retries_taken)
+                    retries_taken += 1
+                    continue
+                continued += 1
+                if not partial.can_continue or continued > config.download_retries:
+                    raise transport_failure(exc, what, idempotent=True).error from exc
+            except WcsTimeoutError:
+                # The speed floor gave up on this connection, not on the object: like a
+                # cut, it is continued where it stopped (a new connection may not crawl),
+                # as many times; a server that always crawls still ends it. Slices had
+                # their own such retries: theirs is final.
+                continued += 1
+                final = not partial.can_continue or continued > config.download_retries
+                if final or partial.sliced:
+                    raise
+
+    async def _slices_from(
+        self,
+        partial: PartialDownload,
+        response: httpx.Response,
+        size: int,
+        tracker: ProgressTracker,
+    ) -> DownloadResult | None:
+        """The download in slices, its first one from ``response``; None when a slice
+        found the object changed (everything kept is dropped)."""
+        try:
+            sliced = SlicedPartial.start(partial, response, size)
+            return await self._download_in_slices(sliced, tracker, response)
+        except ObjectChanged:
+            partial.restart()
+            return None

@@ -1,0 +1,171 @@
+"""A large object over several connections: slices fetched side by side with ``Range``,
+each written in place into the partial file and hashed piece by piece as it arrives
+(the decisions live in ``transfer/download_slices.py`` and ``transfer/sliced_partial.py``).
+
+The first answer (a whole ``200``, asked for before the size was known) is not wasted:
+it carries the first slice, and is closed once that slice is in. The other slices go
+``concurrency`` at once at first, more while the throughput grows (up to
+``max_concurrency``), through the client's :class:`RequestLimit` (a storm of 503s
+lowers how many are in flight) and its retry budget. Each slice is retried on its own
+as one download in one stream is: a failure before its first byte with the retry
+policy, a cut after some bytes (or a crawling connection, ``low_speed_limit``)
+continued at once with a narrower ``Range``, up to ``connection_retries`` times.
+The first slice that fails for good stops the others; what they wrote stays for a rerun.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from ..._responses import Failure, status_failure, transport_failure
+from ...errors import WcsTimeoutError
+from ...transfer.download_slices import Slice, SliceCursor, pieces_per_slice
+from ...transfer.low_speed import LowSpeedGuard
+from ...transfer.partial_download import DownloadResult
+from ...transfer.progress import ProgressTracker
+from ...transfer.sliced_partial import SlicedPartial
+from .._io import FileWriter, WorkerPool
+from ..client_core import AsyncClientCore
+
+__all__ = ["AsyncSlicedDownloads"]
+
+
+class AsyncSlicedDownloads(AsyncClientCore):
+    """Downloads in slices; :meth:`download` decides when."""
+
+    async def _download_in_slices(
+        self, sliced: SlicedPartial, tracker: ProgressTracker, first: httpx.Response | None
+    ) -> DownloadResult:
+        """Fetch every piece ``sliced`` lacks (``first``: the answer that holds the
+        object from its first byte, if one is open), then check and rename."""
+        config = self._transfer_config
+        per_slice = pieces_per_slice(
+            sliced.size, config.download_slice_size, config.max_concurrency
+        )
+        tracker.add(sliced.resumed_from - tracker.done)
+        tracker.set_total(sliced.size)
+        writer = FileWriter(sliced.fd)
+        try:
+            # Widens from concurrency to max_concurrency while the throughput grows.
+            async with WorkerPool(config.max_concurrency, start=config.concurrency) as pool:
+                for part in sliced.slices_left(per_slice):
+                    given, first = (first, None) if part.start == 0 else (None, first)
+                    await pool.submit(self._fetch_slice, sliced, part, given, writer, tracker, pool)
+            return sliced.finish()
+        finally:
+            sliced.close()
+            writer.close()
+
+    async def _fetch_slice(
+        self,
+        sliced: SlicedPartial,
+        part: Slice,
+        first: httpx.Response | None,
+        writer: FileWriter,
+        tracker: ProgressTracker,
+        pool: WorkerPool,
+    ) -> None:
+        what = f"download {sliced.url}"
+        cursor = SliceCursor(part, what, sliced.piece_done)
+        retries_taken = 0  # failures before a byte of an answer, with the retry policy
+        continued = 0  # cuts and crawls after some bytes, with a narrower Range
+        while not cursor.done:
+            offset = cursor.offset
+            try:
+                if first is not None:
+                    response, first = first, None
+                    try:
+                        await self._pour(response, cursor, writer, tracker, pool, clip=True)
+                    finally:
+                        await response.aclose()  # the rest is other slices': stop it now
+                    continue
+                failure = await self._fetch_range(sliced, cursor, writer, tracker, pool)
+                if failure is not None:
+                    await self._wait_to_retry(failure, self._retry, retries_taken)
+                    retries_taken += 1
+            except httpx.HTTPError as exc:
+                await self._write_gathered(cursor, writer, tracker)
+                if cursor.offset == offset:
+                    failure = transport_failure(exc, what, idempotent=True)
+                    await self._request_limit.throttled()
+                    await self._wait_to_retry(failure, self._retry, retries_taken)
+                    retries_taken += 1
+                    continue
+                continued += 1
+                if continued > self._transfer_config.download_retries:
+                    raise transport_failure(exc, what, idempotent=True).error from exc
+            except WcsTimeoutError:
+                # The speed floor gave up on this connection, not on the slice: continued
+                # on a new one, as a cut is, within the same count.
+                await self._write_gathered(cursor, writer, tracker)
+                continued += 1
+                if continued > self._transfer_config.download_retries:
+                    raise
+
+    async def _fetch_range(
+        self,
+        sliced: SlicedPartial,
+        cursor: SliceCursor,
+        writer: FileWriter,
+        tracker: ProgressTracker,
+        pool: WorkerPool,
+    ) -> Failure | None:
+        """One request for the rest of the slice; the failure to retry, if it failed
+        before its body."""
+        end = cursor.part.end
+        headers = sliced.range_headers(cursor.offset, end, self._transfer_config.traffic_limit)
+        failure: Failure | None = None
+        async with (
+            self._request_limit,
+            self._http("download").stream("GET", sliced.url, headers=headers) as response,
+        ):
+            if sliced.check_answer(response, cursor.offset, end):
+                await self._pour(response, cursor, writer, tracker, pool, clip=False)
+            else:
+                await response.aread()
+                failure = status_failure(response, cursor.what, idempotent=True)
+        if failure is None:
+            await self._request_limit.succeeded()
+        elif failure.retryable:
+            await self._request_limit.throttled()  # the client backs off as a whole
+        return failure
+
+    async def _pour(
+        self,
+        response: httpx.Response,
+        cursor: SliceCursor,
+        writer: FileWriter,
+        tracker: ProgressTracker,
+        pool: WorkerPool,
+        *,
+        clip: bool,
+    ) -> None:
+        """The body into the slice's place; ``clip``: the answer runs on past the slice
+        (the whole object), stop reading at the slice's end."""
+        guard = LowSpeedGuard(
+            cursor.what, limit=self.config.low_speed_limit, period=self.config.low_speed_time
+        )
+        async for received in response.aiter_bytes():
+            await pool.checkpoint()
+            chunk = received[: cursor.left] if clip else received
+            guard.add(len(chunk))
+            batch = cursor.take(chunk)
+            if batch is not None:
+                await writer.write_at(*batch)
+                cursor.wrote(*batch)
+                tracker.add(len(batch[1]))
+                await pool.acknowledged(len(batch[1]))
+            if clip and not cursor.left:
+                return
+        if cursor.left:
+            raise httpx.RemoteProtocolError(f"{cursor.what}: the body ended before its range")
+
+    async def _write_gathered(
+        self, cursor: SliceCursor, writer: FileWriter, tracker: ProgressTracker
+    ) -> None:
+        """After a cut: what arrived is kept, and the slice goes on after it."""
+        batch = cursor.flush()
+        if batch is not None:
+            await writer.write_at(*batch)
+            cursor.wrote(*batch)
+            tracker.add(len(batch[1]))
