@@ -35,6 +35,8 @@ class ConcurrencyTuner:
     most: int
     min_window: float = 0.3
     gain: float = 1.08
+    """The gain a step of one must bring at 8 at once (more below, less above)."""
+    doubling_gain: float = 1.2
     hold: int = 3
     _window_start: float | None = attrs.field(default=None, init=False)
     _window_bytes: int = attrs.field(default=0, init=False)
@@ -69,10 +71,13 @@ class ConcurrencyTuner:
         previous, self._previous_rate = self._previous_rate, rate
         before, self._previous_limit = self._previous_limit, self.limit
         before_change = self.limit
+        # A doubling must pay well (on a link it nearly doubles; on a busy machine the
+        # noise alone can reach a few tens of percent), a step of one its share.
+        needed = self.doubling_gain if self._doubling else 1 + (self.gain - 1) * 8 / before_change
         if self._held:
             self._held -= 1
             self._stepped_up = False
-        elif self._stepped_up and previous is not None and rate < previous * self.gain:
+        elif self._stepped_up and previous is not None and rate < previous * needed:
             # The step up did not pay: back to the width that was enough, and wait.
             self.limit = max(1, before)
             self._doubling = False
