@@ -1,8 +1,8 @@
 """`make bench`: every benchmark, each side by side with its baseline, ratios reported.
 
 ``python -m bench`` runs them all with their defaults; ``python -m bench upload`` (or
-``checksum``, ``wan``, ``storm``, ``memory``) runs one. For a benchmark's own options run
-its module: ``python -m bench.bench_upload --help``.
+``checksum``, ``wan``, ``storm``, ``emulator``, ``memory``) runs one. For a benchmark's own
+options run its module: ``python -m bench.bench_upload --help``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import bench_checksum, bench_memory, bench_storm, bench_upload, bench_wan
+from bench import (
+    bench_checksum,
+    bench_emulator,
+    bench_memory,
+    bench_storm,
+    bench_upload,
+    bench_wan,
+)
 
 BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "checksum": (
@@ -28,6 +35,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "storm": (
         "retry storm: requests per acknowledged block under 503s, wcs-ext vs the original",
         bench_storm.main,
+    ),
+    "emulator": (
+        "emulator: its own CPU per GiB received from wcs-ext, against the one at 187deee",
+        bench_emulator.main,
     ),
     "memory": (
         "memory: a 1 TiB sparse multipart upload's peak RSS against a 1 GiB upload's",
