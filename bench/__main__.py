@@ -1,8 +1,8 @@
 """`make bench`: every benchmark, each side by side with its baseline, ratios reported.
 
 ``python -m bench`` runs them all with their defaults; ``python -m bench upload`` (or
-``checksum``, ``wan``, ``storm``, ``start``, ``memory``) runs one. For a benchmark's own options run
-its module: ``python -m bench.bench_upload --help``.
+``checksum``, ``wan``, ``storm``, ``start``, ``emulator``, ``memory``) runs one. For a
+benchmark's own options run its module: ``python -m bench.bench_upload --help``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from bench import (
     bench_checksum,
+    bench_emulator,
     bench_memory,
     bench_start,
     bench_storm,
@@ -39,6 +40,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "start": (
         "start-up: `wcs-ext stat` vs `wcscmd stat`, and importing each library",
         bench_start.main,
+    ),
+    "emulator": (
+        "emulator: its own CPU per GiB received from wcs-ext, against the one at 187deee",
+        bench_emulator.main,
     ),
     "memory": (
         "memory: a 1 TiB sparse multipart upload's peak RSS against a 1 GiB upload's",

@@ -78,16 +78,26 @@ DEFAULT_CONCURRENCY = int(attrs.fields(WcsConfig).concurrency.default or 0)
 
 
 class Emulator:
-    """``wcs-ext emulator`` as a child process; its ready line gives the URLs."""
+    """``wcs-ext emulator`` as a child process; its ready line gives the URLs.
 
-    def __init__(self, data_dir: Path, extra_args: Sequence[str] = ()) -> None:
+    ``source``: a folder holding another ``wcs_ext`` (an older commit's) to run instead of
+    this checkout's, put first on the child's PYTHONPATH.
+    """
+
+    def __init__(
+        self, data_dir: Path, extra_args: Sequence[str] = (), *, source: Path | None = None
+    ) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("WCS_")}
         env["WCS_SECRET_KEY"] = SK  # through the environment, not the process list
+        if source is not None:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
         args = [sys.executable, "-m", "wcs_ext.cli", "emulator", "--port", "0"]
         args += ["--data", str(data_dir), "--ak", AK, "--bucket", BUCKET, *extra_args]
         self._log = (data_dir.parent / "emulator.log").open("w")
+        # ``python -m`` puts the working folder first on sys.path, before PYTHONPATH: the
+        # other tree's folder must be it, or this checkout's wcs_ext would run instead.
         self._proc = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=self._log, text=True, env=env
+            args, stdout=subprocess.PIPE, stderr=self._log, text=True, env=env, cwd=source
         )
         assert self._proc.stdout is not None
         ready = self._proc.stdout.readline()
@@ -96,6 +106,7 @@ class Emulator:
         info = json.loads(ready)
         self.put_url: str = info["put_url"]
         self.mgr_url: str = info["mgr_url"]
+        self.pid = self._proc.pid
 
     def stop(self) -> None:
         self._proc.send_signal(signal.SIGTERM)

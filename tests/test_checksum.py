@@ -162,6 +162,17 @@ def test_hasher_is_usable_after_reading_the_etag(pool: bytes) -> None:
     assert hasher.etag() == reference_etag(pool[: BLOCK + 10])
 
 
+def test_a_copied_hasher_goes_on_alone(pool: bytes) -> None:
+    hasher = EtagHasher()
+    hasher.update(pool[: BLOCK + 10])
+    twin = hasher.copy()
+    hasher.update(b"only in the first")
+    twin.update(pool[BLOCK + 10 : 2 * BLOCK + 3])
+    assert twin.bytes_hashed == 2 * BLOCK + 3
+    assert twin.etag() == reference_etag(pool[: 2 * BLOCK + 3])
+    assert hasher.etag() == reference_etag(pool[: BLOCK + 10] + b"only in the first")
+
+
 def test_hasher_accepts_non_byte_memoryviews() -> None:
     words = memoryview(bytearray(range(16))).cast("I")
     hasher = EtagHasher()
@@ -320,3 +331,7 @@ def test_crc32_is_zlibs(size: int) -> None:
 
     data = random.Random(size).randbytes(size)
     assert crc32_bytes(data) == zlib.crc32(data)
+    # Continued from the CRC of what came before, in any cut, as zlib's.
+    cut = size // 3
+    assert crc32_bytes(data[cut:], crc32_bytes(data[:cut])) == zlib.crc32(data)
+    assert crc32_bytes(memoryview(data)[cut:], 12345) == zlib.crc32(data[cut:], 12345)

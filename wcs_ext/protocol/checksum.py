@@ -108,6 +108,15 @@ class EtagHasher:
     def bytes_hashed(self) -> int:
         return self._total
 
+    def copy(self) -> EtagHasher:
+        """An independent hasher in the same state (to resume from it later)."""
+        twin = EtagHasher()
+        twin._done = list(self._done)
+        twin._block = self._block.copy()
+        twin._block_fill = self._block_fill
+        twin._total = self._total
+        return twin
+
 
 def etag_from_digests(digests: Sequence[bytes]) -> str:
     """The etag from the raw SHA-1 of each 4 MiB block, in order (none: empty input)."""
@@ -201,12 +210,14 @@ def _etag_file_parallel(file: FileIO, workers: int) -> str:
     return etag_from_digests(digests)
 
 
-def crc32_bytes(data: Buffer) -> int:
-    """CRC-32 (zlib's, what WCS answers per chunk) of ``data``, as an unsigned int.
+def crc32_bytes(data: Buffer, crc: int = 0) -> int:
+    """CRC-32 (zlib's, what WCS answers per chunk) of ``data``, as an unsigned int,
+    continuing from ``crc`` (the CRC-32 of the data before it), as ``zlib.crc32`` does.
 
-    fastcrc's is about 13 times faster than ``zlib.crc32`` on 4 MiB chunks (measured).
+    fastcrc's is 3 to 13 times faster than ``zlib.crc32`` from 16 KiB to 4 MiB pieces
+    (measured on two machines).
     """
-    return _crc32.iso_hdlc(data)
+    return _crc32.iso_hdlc(data, crc)
 
 
 def crc64_bytes(data: Buffer, crc: int = 0) -> int:

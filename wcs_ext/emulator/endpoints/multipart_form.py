@@ -117,7 +117,8 @@ class FormReceiver:
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         if self._field is None:
             if self.file is not None:
-                self.file.write(data[start:end])
+                # A view, not a slice: the file part's bytes are not copied on the way.
+                self.file.write(memoryview(data)[start:end])
             return
         buffer = self._field[1]
         buffer += data[start:end]

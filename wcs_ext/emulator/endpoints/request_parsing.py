@@ -58,15 +58,24 @@ async def read_body(request: Request, limit: int = 1024 * 1024) -> bytes:
 
 
 async def stream_body(request: Request, write: Callable[[bytes], None]) -> None:
-    """Hand the body to ``write`` in ~1 MiB pieces, each written in the threadpool."""
-    pending = bytearray()
+    """Hand the body to ``write`` piece by piece as it arrived, ~1 MiB of pieces per trip
+    to the threadpool: the pieces are never joined, so no byte is copied here."""
+    pending: list[bytes] = []
+    size = 0
     async for chunk in request.stream():
-        pending += chunk
-        if len(pending) >= _BATCH:
-            await run_in_threadpool(write, bytes(pending))
-            pending.clear()
+        if chunk:
+            pending.append(chunk)
+            size += len(chunk)
+        if size >= _BATCH:
+            await run_in_threadpool(_write_each, write, pending)
+            pending, size = [], 0
     if pending:
-        await run_in_threadpool(write, bytes(pending))
+        await run_in_threadpool(_write_each, write, pending)
+
+
+def _write_each(write: Callable[[bytes], None], pieces: list[bytes]) -> None:
+    for piece in pieces:
+        write(piece)
 
 
 def parse_form(raw: bytes) -> dict[str, str]:

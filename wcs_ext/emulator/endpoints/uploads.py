@@ -18,7 +18,6 @@ from starlette.routing import Route
 
 from ..errors import bad_request
 from ..runtime import Runtime, runtime_of
-from ..state.blob_files import BlobWriter
 from ..state.ctx_tokens import Ctx
 from ..state.object_keys import mime_type_for
 from .multipart_form import FormReceiver, boundary_of
@@ -65,7 +64,7 @@ def _store_form(rt: Runtime, verified: VerifiedUpload, form: FormReceiver) -> Re
     assert writer is not None  # finish() checked it
     facts = UploadFacts(
         bucket=policy.bucket,
-        hash=writer.etag.etag(),
+        hash=writer.hash,
         size=writer.size,
         put_ms=rt.clock(),
         fname=form.filename,
@@ -192,18 +191,18 @@ def _finish_blocks(
         if current is not None and current.hash == memo[2]:
             return JSONResponse(json.loads(memo[3])), []
     check_size(policy, size)
-    writer: BlobWriter = rt.blobs.writer()
+    joined = rt.blobs.joined()
     try:
-        block_ids = rt.blocks.assemble(ctxs, policy.scope, size, writer)
+        block_ids = rt.blocks.assemble(ctxs, policy.scope, size, joined)
         record = rt.objects.store(
             policy.bucket,
             key,
-            writer,
+            joined,
             mime=mime_type_for(key, extras.get("mimeType")),
             overwrite=policy.overwrite == 1,
         )
     finally:
-        writer.discard()
+        joined.discard()
     facts = UploadFacts(
         bucket=policy.bucket,
         hash=record.hash,

@@ -5,29 +5,40 @@ no key (``..``, ``/``, unicode, 1000 bytes) can reach outside the data directory
 collide with another. Bytes are written to ``tmp/`` first, fsynced, then renamed into
 place: a crash leaves an unreferenced file (removed at the next start), never half an
 object under a key. Copies are hard links, which is safe because blobs never change.
+
+A new blob is written (``BlobWriter``: a body, hashed on the way in) or joined from a
+multipart upload's block files (``JoinedBlob``: copied by the kernel where it can, never
+hashed again, since the blocks' digests were kept as their bytes arrived).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import secrets
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Final, Protocol
 
-from ...protocol.checksum import EtagHasher
+from ...protocol.checksum import ETAG_BLOCK_SIZE, EtagHasher, etag_from_digests
 from .private_files import create_file, make_folder, narrow
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
+    from io import FileIO
 
-__all__ = ["BlobStore", "BlobWriter"]
+__all__ = ["BlobStore", "BlobWriter", "JoinedBlob", "NewBlob", "copy_file_bytes"]
 
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
 _COPY_CHUNK = 1024 * 1024
+# What copy_file_range answers where the kernel or the file system cannot do the copy
+# (an old kernel, two file systems, some FUSE or network ones): Python copies instead.
+_NO_KERNEL_COPY: Final = frozenset(
+    {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM}
+)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -36,6 +47,48 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def copy_file_bytes(source: FileIO, target: BinaryIO, length: int) -> None:
+    """Copy ``length`` bytes from ``source``'s position to ``target``'s, moving both.
+
+    ``target`` must have nothing buffered. ``os.copy_file_range`` first: the bytes never
+    come up to Python, and file systems that share extents (btrfs, XFS) clone them
+    rather than copy. Where there is none, or the kernel refuses, one reusable buffer.
+    """
+    remaining = length
+    if hasattr(os, "copy_file_range"):
+        try:
+            while remaining:
+                copied = os.copy_file_range(source.fileno(), target.fileno(), remaining)
+                if not copied:
+                    raise OSError(f"{source.name}: {remaining} bytes missing")
+                remaining -= copied
+        except OSError as exc:
+            if exc.errno not in _NO_KERNEL_COPY:
+                raise
+    buffer = memoryview(bytearray(min(_COPY_CHUNK, remaining)))
+    while remaining:
+        got = source.readinto(buffer[: min(len(buffer), remaining)])
+        if not got:
+            raise OSError(f"{source.name}: {remaining} bytes missing")
+        target.write(buffer[:got])
+        remaining -= got
+    target.flush()
+
+
+class NewBlob(Protocol):
+    """A blob being made in ``tmp/``: what :meth:`BlobStore.commit` and a store need."""
+
+    path: Path
+    size: int
+
+    @property
+    def hash(self) -> str: ...
+
+    def finish(self) -> None: ...
+
+    def discard(self) -> None: ...
 
 
 class BlobWriter:
@@ -48,12 +101,16 @@ class BlobWriter:
         self._md5 = hashlib.md5(usedforsecurity=False) if md5 else None
         self.size = 0
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         self._file.write(data)
         self.etag.update(data)
         if self._md5 is not None:
             self._md5.update(data)
         self.size += len(data)
+
+    @property
+    def hash(self) -> str:
+        return self.etag.etag()
 
     def md5_hex(self) -> str:
         if self._md5 is None:
@@ -68,6 +125,42 @@ class BlobWriter:
                 raise OSError(f"{source.name}: {remaining} bytes missing")
             self.write(data)
             remaining -= len(data)
+
+    def finish(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+
+    def discard(self) -> None:
+        self._file.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
+class JoinedBlob:
+    """A new blob made of files put end to end (a multipart upload's blocks); its etag
+    comes from the digests of their 4 MiB pieces, computed as the blocks arrived."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file: BinaryIO = create_file(path)
+        self._digests: list[bytes] = []
+        self.size = 0
+
+    def append(self, source: Path, length: int, piece_digests: Sequence[bytes]) -> None:
+        # The etag's pieces are the object's 4 MiB pieces: a part must start on one.
+        if self.size % ETAG_BLOCK_SIZE:
+            raise ValueError("only the last part may end inside a 4 MiB piece")
+        if len(piece_digests) != max(1, -(-length // ETAG_BLOCK_SIZE)):
+            raise ValueError(f"{len(piece_digests)} piece digests for {length} bytes")
+        with source.open("rb", buffering=0) as file:
+            copy_file_bytes(file, self._file, length)
+        self._digests += piece_digests
+        self.size += length
+
+    @property
+    def hash(self) -> str:
+        return etag_from_digests(self._digests)
 
     def finish(self) -> None:
         self._file.flush()
@@ -108,7 +201,10 @@ class BlobStore:
     def writer(self, *, md5: bool = False) -> BlobWriter:
         return BlobWriter(self._tmp / f"{self.new_id()}.part", md5=md5)
 
-    def commit(self, writer: BlobWriter) -> str:
+    def joined(self) -> JoinedBlob:
+        return JoinedBlob(self._tmp / f"{self.new_id()}.part")
+
+    def commit(self, writer: NewBlob) -> str:
         """Make the written bytes durable under a new blob id (not yet any key's)."""
         writer.finish()
         blob_id = self.new_id()

@@ -11,26 +11,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import zlib
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO, Final
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
 
-from ...protocol.checksum import ETAG_BLOCK_SIZE
+from ...protocol.checksum import ETAG_BLOCK_SIZE, crc32_bytes
 from ..clock import now_ms
 from ..errors import bad_request
-from .blob_files import BlobStore, BlobWriter
+from .blob_files import BlobStore, JoinedBlob
+from .block_digests import BlockDigests
 from .ctx_tokens import Ctx, CtxCodec, ctx_error
 from .database import Database
 
 if TYPE_CHECKING:
-    from _hashlib import HASH
+    from ...protocol.checksum import Buffer
 
 __all__ = ["BlockAck", "BlockLocks", "BlockStore", "ChunkWriter"]
-
-_READ_SIZE: Final = 1024 * 1024
 
 
 @attrs.frozen
@@ -82,12 +79,12 @@ class BlockLocks:
 class ChunkWriter:
     """One chunk arriving into a block file: ``write`` pieces, then ``commit`` or ``abort``."""
 
-    def __init__(self, store: BlockStore, row: BlockRow, start: int, sha1: HASH) -> None:
+    def __init__(self, store: BlockStore, row: BlockRow, start: int, digests: BlockDigests) -> None:
         self._store = store
         self._row = row
         self._start = start
         self._offset = start
-        self._sha1 = sha1
+        self._digests = digests
         self._crc = 0
         self._file: BinaryIO = store.blobs.block_path(row.id).open("r+b")
         self._file.seek(start)
@@ -97,15 +94,16 @@ class ChunkWriter:
     def block_id(self) -> str:
         return self._row.id
 
-    def write(self, data: bytes) -> None:
-        if self._offset + len(data) > self._row.size:
+    def write(self, data: Buffer) -> None:
+        size = memoryview(data).nbytes
+        if self._offset + size > self._row.size:
             raise bad_request(
                 f"chunk overflows block {self._row.index}: it is declared {self._row.size} bytes"
             )
         self._file.write(data)
-        self._sha1.update(data)
-        self._crc = zlib.crc32(data, self._crc)
-        self._offset += len(data)
+        self._digests.update(data)
+        self._crc = crc32_bytes(data, self._crc)
+        self._offset += size
 
     def commit(self) -> BlockAck:
         """Record the chunk and answer its ctx; on failure the caller must :meth:`abort`,
@@ -115,12 +113,12 @@ class ChunkWriter:
         ctx = Ctx(self._row.id, self._row.index, self._row.size, self._offset, self._row.created_ms)
         ack = BlockAck(
             ctx=self._store.codec.encode(ctx),
-            checksum=self._sha1.hexdigest(),
+            checksum=self._digests.checksum(),
             crc32=self._crc & 0xFFFFFFFF,
             offset=self._offset,
         )
         self._file.flush()
-        self._store.record_received(self._row.id, self._offset, self._sha1)
+        self._store.record_received(self._row.id, self._offset, self._digests)
         self._file.close()
         return ack
 
@@ -146,9 +144,9 @@ class BlockStore:
         self.codec = codec
         self._ttl_ms = ttl_ms
         self._clock = clock
-        # SHA-1 of each block so far, so a bput need not re-read the block; a miss
-        # (after a restart, or a rewind) re-hashes the file instead.
-        self._digests: dict[str, tuple[int, HASH]] = {}
+        # The digests of each block so far, so neither a bput nor mkfile need read the
+        # block again; a miss (after a restart, or a rewind) hashes the file instead.
+        self._digests: dict[str, tuple[int, BlockDigests]] = {}
 
     def _row(self, block_id: str) -> BlockRow | None:
         with self._db.transaction() as conn:
@@ -168,7 +166,7 @@ class BlockStore:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 attrs.astuple(row),
             )
-        return ChunkWriter(self, row, 0, hashlib.sha1(usedforsecurity=False))
+        return ChunkWriter(self, row, 0, BlockDigests(size))
 
     def _check(self, ctx: Ctx, scope: str) -> BlockRow:
         if ctx.created_ms + self._ttl_ms <= self._clock():
@@ -184,35 +182,31 @@ class BlockStore:
 
     def resume(self, ctx: Ctx, scope: str) -> ChunkWriter:
         row = self._check(ctx, scope)
-        return ChunkWriter(self, row, ctx.offset, self._sha1_upto(row.id, ctx.offset))
+        return ChunkWriter(self, row, ctx.offset, self._digests_upto(row, ctx.offset))
 
-    def _sha1_upto(self, block_id: str, offset: int) -> HASH:
-        cached = self._digests.get(block_id)
+    def _digests_upto(self, row: BlockRow, offset: int) -> BlockDigests:
+        cached = self._digests.get(row.id)
         if cached is not None and cached[0] == offset:
             return cached[1].copy()
-        sha1 = hashlib.sha1(usedforsecurity=False)
-        with self.blobs.block_path(block_id).open("rb") as file:
-            remaining = offset
-            while remaining:
-                data = file.read(min(_READ_SIZE, remaining))
-                if not data:
-                    raise ctx_error("the block's data is missing")
-                sha1.update(data)
-                remaining -= len(data)
-        return sha1
+        try:
+            with self.blobs.block_path(row.id).open("rb", buffering=0) as file:
+                return BlockDigests.of_file(file, row.size, offset)
+        except OSError:
+            raise ctx_error("the block's data is missing") from None
 
-    def record_received(self, block_id: str, received: int, sha1: HASH | None) -> None:
+    def record_received(self, block_id: str, received: int, digests: BlockDigests | None) -> None:
         with self._db.transaction() as conn:
             conn.execute("UPDATE blocks SET received = ? WHERE id = ?", (received, block_id))
-        if sha1 is None:
+        if digests is None:
             self._digests.pop(block_id, None)
         else:
-            self._digests[block_id] = (received, sha1.copy())
+            self._digests[block_id] = (received, digests.copy())
 
     def assemble(
-        self, ctxs: Sequence[Ctx], scope: str, file_size: int, writer: BlobWriter
+        self, ctxs: Sequence[Ctx], scope: str, file_size: int, joined: JoinedBlob
     ) -> list[str]:
-        """Validate the ctx list of a mkfile and copy the blocks, in order, into ``writer``.
+        """Validate the ctx list of a mkfile and copy the blocks, in order, into ``joined``
+        with the digests kept as they arrived (the object is not hashed again).
 
         Returns the block ids, to be deleted once the object is stored.
         """
@@ -236,8 +230,8 @@ class BlockStore:
         if total != file_size:
             raise bad_request(f"the blocks hold {total} bytes, not the fileSize {file_size}")
         for row in rows:
-            with self.blobs.block_path(row.id).open("rb") as file:
-                writer.copy_from(file, row.size)
+            digests = self._digests_upto(row, row.size)
+            joined.append(self.blobs.block_path(row.id), row.size, digests.piece_digests())
         return [row.id for row in rows]
 
     def discard(self, block_ids: Sequence[str]) -> None:

@@ -24,7 +24,7 @@ import attrs
 
 from ..clock import format_time, now_ms
 from ..errors import EmulatorError, bad_request
-from .blob_files import BlobStore, BlobWriter
+from .blob_files import BlobStore, NewBlob
 from .database import Database
 
 __all__ = ["ObjectRecord", "ObjectStore", "file_exists", "no_bucket", "no_file"]
@@ -187,7 +187,7 @@ class ObjectStore:
         self,
         bucket: str,
         key: str,
-        writer: BlobWriter,
+        writer: NewBlob,
         *,
         mime: str,
         overwrite: bool,
@@ -200,7 +200,7 @@ class ObjectStore:
             key=key,
             blob=blob,
             size=writer.size,
-            hash=writer.etag.etag(),
+            hash=writer.hash,
             mime=mime,
             put_ms=self._clock(),
             expires_ms=expires_ms,
