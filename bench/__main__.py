@@ -18,6 +18,7 @@ from bench import (
     bench_storm,
     bench_upload,
     bench_wan,
+    readme_table,
 )
 
 BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
@@ -63,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         title, run = BENCHMARKS[name]
         print(f"== {title}", flush=True)
         worst = max(worst, run([]))
+    readme_table.main([])  # the README's table, from the newest results
     return worst
 
 

@@ -1,0 +1,68 @@
+"""The README's performance table is written from benchmark results, never typed in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.readme_table import END, START, newest, render, rewrite
+
+WAN = {
+    "profiles": {
+        "wan": {
+            "description": "wan: 40 ms round trip",
+            "size_bytes": 128 << 20,
+            "upload": {
+                "rows": [
+                    {"client": "wcs-ext", "mb_per_s": 38.4, "share_of_link": 0.384},
+                    {"client": "original", "mb_per_s": 22.6, "share_of_link": 0.226},
+                ]
+            },
+            "download": {
+                "rows": [
+                    {"client": "wcs-ext", "mb_per_s": 36.1, "share_of_link": 0.361},
+                    {"client": "original", "mb_per_s": 8.2, "share_of_link": 0.082},
+                ]
+            },
+        }
+    }
+}
+STORM = {
+    "rate": 0.5,
+    "rows": [
+        {"client": "wcs-ext", "requests_per_acknowledged_block": 2.375, "outcome": "stored"},
+        {"client": "original", "requests_per_acknowledged_block": 8.0, "outcome": "failed"},
+    ],
+}
+
+
+def test_rows_come_from_the_results_and_only_from_them() -> None:
+    table = render({"wan": WAN, "storm": STORM})
+    assert "| wan: 40 ms round trip, 128 MiB: upload / download " in table
+    assert "| 38 / 36 MB/s (38% / 36% of the link) | 23 / 8 MB/s (23% / 8% of the link) |" in table
+    assert "| requests per acknowledged block, 50% of requests 503 | 2.4 (stored) |" in table
+    assert "loopback" not in table  # no upload results: no upload row
+    assert render({}).count("\n") == 1  # the header alone
+
+
+def test_the_table_replaces_only_what_stands_between_the_markers() -> None:
+    text = f"intro\n{START}\nold table\n{END}\noutro\n"
+    assert rewrite(text, "| new |") == f"intro\n{START}\n| new |\n{END}\noutro\n"
+    with pytest.raises(ValueError, match="no"):
+        rewrite("no markers here", "| new |")
+
+
+def test_the_newest_result_of_a_benchmark_is_used(tmp_path: Path) -> None:
+    for stamp, rate in (("20261201-100000", 0.5), ("20261201-120000", 0.8)):
+        (tmp_path / f"bench_storm-{stamp}.json").write_text(json.dumps({**STORM, "rate": rate}))
+    found = newest(tmp_path, "storm")
+    assert found is not None
+    assert found["rate"] == 0.8
+    assert newest(tmp_path, "wan") is None
+
+
+def test_the_readme_has_the_markers() -> None:
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert text.index(START) < text.index(END)
