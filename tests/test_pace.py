@@ -3,7 +3,6 @@ computed from how many requests the tuner allows, never measured."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 
 from wcs_ext.transfer.pace import ConcurrencyTuner
@@ -42,19 +41,9 @@ def test_it_does_not_grow_where_more_at_once_does_not_help() -> None:
     assert all(limit <= 5 for limit in limits[100:]), limits[100:]
 
 
-def test_the_memory_bound_and_the_floor_hold() -> None:
+def test_the_memory_bound_holds() -> None:
     assert max(run(ConcurrencyTuner(limit=4, most=6), wan, 200)) == 6
-    tuner = ConcurrencyTuner(limit=4, most=6)
-    assert [tuner.throttled() for _ in range(4)] == [2, 1, 1, 1]
-
-
-def test_a_failure_halves_and_the_climb_goes_on_by_ones() -> None:
-    tuner = ConcurrencyTuner(limit=8, most=32)
-    assert tuner.throttled() == 4
-    limits = run(tuner, wan, 120)
-    assert limits[-1] >= 9  # climbs back, one at a time
-    steps = {b - a for a, b in itertools.pairwise(limits)}
-    assert steps <= {-1, 0, 1}
+    assert min(run(ConcurrencyTuner(limit=1, most=6), two_cores, 200)) >= 1
 
 
 def test_a_pinned_limit_never_moves() -> None:

@@ -13,8 +13,9 @@ acknowledged throughput grows and steps back when it does not:
   width must take a few windows, as TCP's slow start); a step up that did not pay is
   taken back and the limit held for ``hold`` windows, then probed again, from then on
   one at a time (the link may have changed).
-* A retryable failure (503, a timeout, a reset) halves it (TCP's multiplicative
-  decrease): a server in trouble gets fewer requests at once, not more.
+Failures are not its business: the client's request limit halves the requests in
+flight on every retryable failure (a server in trouble gets fewer, not more), and its
+retry budget spaces the retries.
 
 It stays between 1 and ``most`` (the memory bound: each request in flight holds a
 chunk). Pure: the caller passes the time and the bytes, and serialises the calls.
@@ -95,14 +96,4 @@ class ConcurrencyTuner:
             self.limit = min(self.most, grown)
         if self.limit != before_change:
             self._settling, self._window_start = before_change, None
-        return self.limit
-
-    def throttled(self) -> int:
-        """A retryable failure: half as many at once, and measure again from there."""
-        self.limit = max(1, self.limit // 2)
-        self._window_start, self._window_bytes, self._window_acks = None, 0, 0
-        self._previous_rate = None
-        self._doubling = False
-        self._stepped_up = False
-        self._held = 0
         return self.limit
