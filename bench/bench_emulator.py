@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import statistics
@@ -43,6 +42,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout that is not ins
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_upload import AK, BUCKET, SK, Emulator, work_root, write_random_file  # noqa: E402
+from bench.results import save  # noqa: E402
 from wcs_ext import Wcs, WcsConfig  # noqa: E402
 from wcs_ext._version import __version__  # noqa: E402
 from wcs_ext.protocol.checksum import etag_file  # noqa: E402
@@ -52,7 +52,6 @@ GIB = 1024 * MIB
 BLOCK = 4 * MIB
 BASELINE = "187deee"
 TARGET = 0.7  # current CPU per GiB at most this share of the baseline's
-RESULTS_DIR = ROOT / "bench" / "results"
 
 # -- the emulator's CPU ---------------------------------------------------------------
 
@@ -227,11 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"GiB; target <= {TARGET}x {verdict}\n",
             flush=True,
         )
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = RESULTS_DIR / f"bench_emulator-{stamp}.json"
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"results written to {out.relative_to(ROOT)}")
+    save("emulator", report)
     return 0
 
 

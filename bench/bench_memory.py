@@ -51,6 +51,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout that is not ins
 import attrs  # noqa: E402
 
 from bench.bench_upload import AK, BUCKET, SK, Emulator, work_root, write_random_file  # noqa: E402
+from bench.results import save  # noqa: E402
 from wcs_ext import WcsConfig  # noqa: E402
 from wcs_ext._version import __version__  # noqa: E402
 
@@ -60,7 +61,6 @@ TIB = 1024 * GIB
 LIMIT = 1.15  # the claim: 1 TiB upload's peak <= 1.15x the 1 GiB upload's
 INTERVAL = 0.1  # seconds between two reads of /proc/PID/status
 STOP_GRACE = 3.0  # seconds between SIGTERM and SIGKILL
-RESULTS_DIR = ROOT / "bench" / "results"
 # A sparse file of 1 TiB occupies nothing; a filesystem without holes would allocate it.
 SPARSE_MAX_ALLOCATED = 16 * MIB
 
@@ -401,11 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ratio_1tib_over_small": round(ratio, 3),
         "limit": LIMIT,
     }
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = RESULTS_DIR / f"bench_memory-{stamp}.json"
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"results written to {out.relative_to(ROOT)}")
+    save("memory", report)
     return 0
 
 

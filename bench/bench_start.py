@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import compileall
 import datetime as dt
-import json
 import os
 import statistics
 import subprocess
@@ -36,10 +35,9 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout that is not ins
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_upload import AK, BUCKET, SK, Emulator  # noqa: E402
+from bench.results import save  # noqa: E402
 from tests.original_sdk import OriginalSdkError, ensure_original_sdk, write_wcscfg  # noqa: E402
 from wcs_ext import Wcs, WcsConfig  # noqa: E402
-
-RESULTS_DIR = ROOT / "bench" / "results"
 
 
 def run_once(args: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
@@ -128,10 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         finally:
             emulator.stop()
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"bench_start-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"results written to {out.relative_to(ROOT)}")
+    save("start", report)
     return 0
 
 

@@ -48,6 +48,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout that is not ins
 import httpx  # noqa: E402
 
 from bench.bench_upload import AK, BUCKET, MIB, SK, Emulator, write_random_file  # noqa: E402
+from bench.results import save  # noqa: E402
 from tests.original_sdk import (  # noqa: E402
     INTEROP_DIR,
     OriginalSdk,
@@ -59,7 +60,6 @@ from wcs_ext import Wcs, WcsConfig  # noqa: E402
 from wcs_ext._version import __version__  # noqa: E402
 from wcs_ext.errors import WcsError  # noqa: E402
 
-RESULTS_DIR = ROOT / "bench" / "results"
 BLOCK = 4 * MIB
 RETRIES = 6
 
@@ -219,9 +219,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(rows) == 1:
         lines.append(f"(wcs-ext alone: {why_alone})")
     print("\n".join(lines) + "\n", flush=True)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = RESULTS_DIR / f"bench_storm-{stamp}.json"
     result = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count()},
@@ -231,8 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "blocks": args.blocks,
         "rows": rows,
     }
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"results written to {out.relative_to(ROOT)}")
+    save("storm", result)
     return 0
 
 

@@ -53,6 +53,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout that is not ins
 
 import attrs  # noqa: E402
 
+from bench.results import save  # noqa: E402
 from tests.original_sdk import (  # noqa: E402
     REQUIREMENTS,
     OriginalSdk,
@@ -69,7 +70,6 @@ BLOCK = 4 * MIB
 AK = "bench-ak"
 SK = "bench-sk-not-secret"
 BUCKET = "bench"
-RESULTS_DIR = ROOT / "bench" / "results"
 SWEEP = (1, 2, 4, 8)
 # What a user who sets nothing gets; the sweep is there to choose it.
 DEFAULT_CONCURRENCY = int(attrs.fields(WcsConfig).concurrency.default or 0)
@@ -473,11 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             up.close()
             emulator.stop()
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = RESULTS_DIR / f"bench_upload-{stamp}.json"
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"results written to {out.relative_to(ROOT)}")
+    save("upload", report)
     return 0
 
 

@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout that is not ins
 
 from bench.bench_upload import AK, BUCKET, SK, Emulator, work_root, write_random_file  # noqa: E402
 from bench.link import PROFILES, LinkProfile  # noqa: E402
+from bench.results import save  # noqa: E402
 from tests.original_sdk import (  # noqa: E402
     OriginalSdk,
     OriginalSdkError,
@@ -52,7 +53,6 @@ from wcs_ext._version import __version__  # noqa: E402
 from wcs_ext.protocol.checksum import etag_file  # noqa: E402
 
 MIB = 1024 * 1024
-RESULTS_DIR = ROOT / "bench" / "results"
 DEFAULT_SIZES = {"wan": 128, "far": 64}  # MiB: the far link is slow, a smaller file
 
 # Runs in a fresh interpreter; the job (with the keys) comes on stdin, never in argv.
@@ -282,10 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 path.unlink()
         finally:
             emulator.stop()
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"bench_wan-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"results written to {out.relative_to(ROOT)}")
+    save("wan", report)
     return 0
 
 

@@ -9,7 +9,6 @@ figures there are always ones ``make bench`` printed, never typed in by hand.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -19,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from a checkout that is not installed
     sys.path.insert(0, str(ROOT))
 
+from bench.results import newest  # noqa: E402
 from wcs_ext._atomic_file import atomic_file  # noqa: E402
 
-RESULTS_DIR = ROOT / "bench" / "results"
 README = ROOT / "README.md"
 START = "<!-- bench-table:start (written by python -m bench.readme_table) -->"
 END = "<!-- bench-table:end -->"
@@ -113,11 +112,6 @@ RENDERERS: dict[str, Callable[[Report], Iterator[Row]]] = {
 }
 
 
-def newest(results: Path, name: str) -> Report | None:
-    found = sorted(results.glob(f"bench_{name}-*.json"))
-    return json.loads(found[-1].read_text()) if found else None
-
-
 def render(reports: Mapping[str, Report]) -> str:
     lines = ["| | wcs-ext | original SDK |", "|---|---|---|"]
     for name, renderer in RENDERERS.items():
@@ -135,7 +129,7 @@ def rewrite(text: str, table: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    reports = {n: r for n in RENDERERS if (r := newest(RESULTS_DIR, n)) is not None}
+    reports = {n: r for n in RENDERERS if (r := newest(n)) is not None}
     if not reports:
         print("no results under bench/results/ yet: run make bench first")
         return 1

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.readme_table import END, START, newest, render, rewrite
+from bench.readme_table import END, START, render, rewrite
+from bench.results import newest, save
 
 WAN = {
     "profiles": {
@@ -57,10 +58,16 @@ def test_the_table_replaces_only_what_stands_between_the_markers() -> None:
 def test_the_newest_result_of_a_benchmark_is_used(tmp_path: Path) -> None:
     for stamp, rate in (("20261201-100000", 0.5), ("20261201-120000", 0.8)):
         (tmp_path / f"bench_storm-{stamp}.json").write_text(json.dumps({**STORM, "rate": rate}))
-    found = newest(tmp_path, "storm")
+    found = newest("storm", tmp_path)
     assert found is not None
     assert found["rate"] == 0.8
-    assert newest(tmp_path, "wan") is None
+    assert newest("wan", tmp_path) is None
+
+
+def test_a_saved_report_is_the_newest_one_read_back(tmp_path: Path) -> None:
+    saved = save("wan", WAN, tmp_path)
+    assert saved.name.startswith("bench_wan-")
+    assert newest("wan", tmp_path) == WAN
 
 
 def test_the_readme_has_the_markers() -> None:

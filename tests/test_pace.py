@@ -43,7 +43,9 @@ def test_it_does_not_grow_where_more_at_once_does_not_help() -> None:
 
 def test_the_memory_bound_holds() -> None:
     assert max(run(ConcurrencyTuner(limit=4, most=6), wan, 200)) == 6
-    assert min(run(ConcurrencyTuner(limit=1, most=6), two_cores, 200)) >= 1
+    from_one = run(ConcurrencyTuner(limit=1, most=6), two_cores, 200)
+    assert max(from_one[100:]) >= 2  # it finds the two that help, from one
+    assert max(from_one) <= 6
 
 
 def test_a_pinned_limit_never_moves() -> None:

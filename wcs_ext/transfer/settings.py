@@ -53,7 +53,7 @@ class TransferConfig:
     to ``max_concurrency`` (:mod:`~wcs_ext.transfer.pace`); at most ``max_in_flight``
     blocks are submitted and not yet done (each holds at most one chunk of a file, or its
     whole bytes for a stream), so memory does not grow with the number of blocks. A
-    stream keeps ``stream_concurrency``: its blocks are held whole in memory.
+    stream stays at ``concurrency``: its blocks are held whole in memory.
     """
 
     multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD
@@ -62,7 +62,6 @@ class TransferConfig:
     concurrency: int
     max_concurrency: int
     max_in_flight: int
-    stream_concurrency: int
     record_folder: str
     retries: StepRetries
     download_retries: int
@@ -92,10 +91,9 @@ class TransferConfig:
             ),
             block_size=config.block_size,
             chunk_size=config.bput_size,
-            concurrency=min(start_concurrency(config), most),
+            concurrency=start_concurrency(config),
             max_concurrency=most,
             max_in_flight=most,
-            stream_concurrency=min(start_concurrency(config), most),
             record_folder=config.tmp_record_folder,
             retries=StepRetries(
                 mkblk=attempts(config.mkblk_retries),

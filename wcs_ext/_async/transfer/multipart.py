@@ -255,7 +255,7 @@ class AsyncMultipartUploads(AsyncClientCore):
         )
         states: dict[int, BlockState] = {}
         total, index, data = 0, 0, first
-        async with WorkerPool(config.stream_concurrency, config.stream_concurrency) as pool:
+        async with WorkerPool(config.concurrency) as pool:  # whole blocks: never wider
             while data:
                 block = BlockSpan(index, total, len(data))
                 blocks = BytesReader(data, total)

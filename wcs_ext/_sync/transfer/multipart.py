@@ -257,7 +257,7 @@ class SyncMultipartUploads(SyncClientCore):
         )
         states: dict[int, BlockState] = {}
         total, index, data = 0, 0, first
-        with WorkerPool(config.stream_concurrency, config.stream_concurrency) as pool:
+        with WorkerPool(config.concurrency) as pool:  # whole blocks: never wider
             while data:
                 block = BlockSpan(index, total, len(data))
                 blocks = BytesReader(data, total)
