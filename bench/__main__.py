@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from bench import (
     bench_checksum,
     bench_emulator,
+    bench_etag,
     bench_memory,
     bench_start,
     bench_storm,
@@ -25,6 +26,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "checksum": (
         "checksums: CRC-64 libraries (crcmod = the original SDK's) and etag",
         bench_checksum.main,
+    ),
+    "etag": (
+        "etag of a 1 GiB file: wcs_etag_cal of wcs-ext vs the original's",
+        bench_etag.main,
     ),
     "upload": (
         "uploads: wcs-ext vs the original SDK's multipart_upload, on one emulator",

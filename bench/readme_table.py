@@ -62,6 +62,15 @@ def wan_rows(report: Report) -> Iterator[Row]:
         yield (label, cells[0], cells[1])
 
 
+def etag_rows(report: Report) -> Iterator[Row]:
+    cells = [
+        f"{row['median_seconds']:.2f} s ({row['share_of_sha1_limit'] * 100:.0f}% of SHA-1 "
+        f"on {report['cpus']} cores)"
+        for row in (_by_client(report["rows"], c) for c in ("wcs-ext", "original"))
+    ]
+    yield (f"`wcs_etag_cal` of a {report['size_bytes'] >> 20} MiB file", cells[0], cells[1])
+
+
 def start_rows(report: Report) -> Iterator[Row]:
     for name, what in (("stat", "`stat` of one object"), ("import", "importing the client")):
         figures = report[name]
@@ -105,6 +114,7 @@ def memory_rows(report: Report) -> Iterator[Row]:
 RENDERERS: dict[str, Callable[[Report], Iterator[Row]]] = {
     "upload": upload_rows,
     "wan": wan_rows,
+    "etag": etag_rows,
     "start": start_rows,
     "storm": storm_rows,
     "emulator": emulator_rows,

@@ -18,6 +18,7 @@ import pytest
 
 from tests.upload_host import AK, BASE_URL, BLOCK, SK, UploadHost
 from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsConfig
+from wcs_ext._async.transfer.multipart import OPENING_CHUNK
 
 LATENCY = 0.25  # seconds each mkblk/bput waits, as over a long link: CPU is never the limit
 BLOCKS = 16
@@ -103,3 +104,52 @@ def test_the_async_pool_widens_too(tmp_path: Path) -> None:
 
     assert asyncio.run(run()) is not None
     assert crowd.most >= 5, crowd.most
+
+
+def _bodies(host: UploadHost) -> list[tuple[str, int]]:
+    """(verb and offset or index, body size) of every mkblk and bput, in order sent."""
+    return [
+        ("/".join(r.url.path.split("/")[1:4:2]), len(r.content))
+        for r in host.requests
+        if host.verb(r) in ("mkblk", "bput")
+    ]
+
+
+@pytest.mark.parametrize("latency", [0.0, LATENCY], ids=["near", "long-path"])
+def test_a_block_opens_with_a_small_chunk_only_while_the_pool_widens(
+    tmp_path: Path, latency: float
+) -> None:
+    """While widening, a block's first chunk is small (answered soon: the next step
+    comes sooner); the block's later chunks fall where they would have without it,
+    and once the pool is at its bound blocks open with a whole chunk again. A small
+    answer that took as long as a long path's round trip opens the pool at once."""
+    host, crowd = UploadHost(), Crowd()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        crowd.enter()
+        try:
+            if latency and not request.url.path.startswith("/mkfile"):
+                time.sleep(latency)
+            return host.handler(request)
+        finally:
+            crowd.leave()
+
+    config = settings(tmp_path, max_concurrency=8)
+    with Wcs(
+        config, transport=httpx.MockTransport(answer), retry=RetryPolicy(max_retries=0)
+    ) as wcs:
+        result = wcs.multipart_upload(big_file(tmp_path), "b", "k")
+    assert result.hash is not None
+    chunk = BLOCK // 4
+    sizes = _bodies(host)
+    opened = [size for verb, size in sizes if verb.startswith("mkblk") and size < chunk]
+    assert opened, sizes  # the first blocks opened small
+    assert all(size == OPENING_CHUNK for size in opened)
+    # After an opening chunk, the block's next chunk ends on the chunk boundary.
+    assert ("bput", chunk - OPENING_CHUNK) in [(v.split("/")[0], s) for v, s in sizes]
+    assert all(size in (OPENING_CHUNK, chunk - OPENING_CHUNK, chunk) for _, size in sizes)
+    # Not every block: at the bound it stops.
+    assert len(opened) < BLOCKS
+    if latency:
+        assert crowd.most == 8  # a long path: straight to the bound
+        assert len(opened) <= 2  # the first two opened it (concurrency 2), no more

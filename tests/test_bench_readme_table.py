@@ -73,3 +73,19 @@ def test_a_saved_report_is_the_newest_one_read_back(tmp_path: Path) -> None:
 def test_the_readme_has_the_markers() -> None:
     text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert text.index(START) < text.index(END)
+
+
+def test_the_etag_row_shows_each_tool_against_the_sha1_limit() -> None:
+    etag = {
+        "cpus": 2,
+        "size_bytes": 1 << 30,
+        "rows": [
+            {"client": "wcs-ext", "median_seconds": 0.61, "share_of_sha1_limit": 0.82},
+            {"client": "original", "median_seconds": 1.43, "share_of_sha1_limit": 0.35},
+        ],
+    }
+    table = render({"etag": etag})
+    assert (
+        "| `wcs_etag_cal` of a 1024 MiB file | 0.61 s (82% of SHA-1 on 2 cores) "
+        "| 1.43 s (35% of SHA-1 on 2 cores) |"
+    ) in table

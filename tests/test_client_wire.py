@@ -321,6 +321,9 @@ def make_wcs(fake: FakeWcs, tmp_path: Path) -> Iterator[Callable[..., Wcs]]:
     def make(**overrides: Any) -> Wcs:
         # Whatever an upload may keep for resuming stays in the test's folder.
         overrides.setdefault("tmp_record_folder", str(tmp_path / "records"))
+        # The original's requests are those of a pinned concurrency: widening by itself
+        # opens a block with a small chunk (tests/test_adaptive_concurrency.py).
+        overrides.setdefault("max_concurrency", 0)
         wcs = Wcs(
             make_config(**overrides),
             transport=httpx.MockTransport(fake.handler),

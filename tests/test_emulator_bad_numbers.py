@@ -178,7 +178,7 @@ def test_a_failed_chunk_commit_leaves_the_block_as_it_was(tmp_path: Path) -> Non
     writer.abort()
     store.discard([writer.block_id])
     assert list((tmp_path / "blocks").iterdir()) == []
-    assert store.live_ids() == set()
+    assert store.live_files() == set()
     db.close()
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wcs_ext.emulator.state.blob_files import BlobStore, copy_file_bytes
+from wcs_ext.emulator.state.blob_files import AdoptedBlob, BlobStore, JoinedBlob, copy_file_bytes
 from wcs_ext.emulator.state.block_digests import BlockDigests
 from wcs_ext.emulator.state.ctx_tokens import CtxCodec
 from wcs_ext.emulator.state.database import Database
@@ -64,37 +64,44 @@ def test_a_copy_goes_on_alone_and_a_file_gives_the_same_digests(tmp_path: Path) 
         BlockDigests.of_file(file, 2 * ETAG_BLOCK_SIZE, len(data) + 100)
 
 
-def _upload(store: BlockStore, blocks: list[bytes]) -> list[str]:
-    ctxs = []
-    for index, block in enumerate(blocks):
-        writer = store.create(bucket="b", scope=SCOPE, index=index, size=len(block), batch="")
+def _upload(
+    store: BlockStore, blocks: list[bytes], batch: str = "", order: list[int] | None = None
+) -> list[str]:
+    ctxs = {}
+    for index in order if order is not None else range(len(blocks)):
+        block = blocks[index]
+        writer = store.create(bucket="b", scope=SCOPE, index=index, size=len(block), batch=batch)
         for piece in _pieces(block, index):
             writer.write(piece)
         ack = writer.commit()
         assert ack.checksum == hashlib.sha1(block).hexdigest()
-        ctxs.append(ack.ctx)
-    return ctxs
+        ctxs[index] = ack.ctx
+    return [ctxs[i] for i in range(len(blocks))]
 
 
+@pytest.mark.parametrize("batch", ["", "upload-1"], ids=["own-files", "shared-file"])
 @pytest.mark.parametrize("kept", [True, False], ids=["digests-kept", "after-a-restart"])
-def test_mkfile_joins_the_blocks_with_their_kept_digests(tmp_path: Path, kept: bool) -> None:
+def test_mkfile_joins_the_blocks_with_their_kept_digests(
+    tmp_path: Path, kept: bool, batch: str
+) -> None:
     db, blobs, codec = Database(tmp_path / "meta.sqlite3"), BlobStore(tmp_path), CtxCodec(b"s")
     store = BlockStore(db, blobs, codec, ttl_ms=60_000)
     rng = random.Random(3)
-    blocks = [rng.randbytes(2 * ETAG_BLOCK_SIZE), rng.randbytes(ETAG_BLOCK_SIZE), b"tail"]
-    ctxs = [codec.decode(ctx) for ctx in _upload(store, blocks)]
+    blocks = [rng.randbytes(2 * ETAG_BLOCK_SIZE), rng.randbytes(2 * ETAG_BLOCK_SIZE), b"tail"]
+    ctxs = [codec.decode(ctx) for ctx in _upload(store, blocks, batch)]
     if not kept:  # a new process: nothing in memory, the block files are read instead
         store = BlockStore(db, blobs, codec, ttl_ms=60_000)
-    joined = blobs.joined()
+    blob, ids = store.assemble(ctxs, SCOPE, sum(map(len, blocks)))
     try:
-        ids = store.assemble(ctxs, SCOPE, sum(map(len, blocks)), joined)
-        joined.finish()
+        blob.finish()
+        # Blocks of one upload were written in place: the object is their file, renamed.
+        assert isinstance(blob, AdoptedBlob if batch else JoinedBlob)
         assert ids == [ctx.block_id for ctx in ctxs]
-        assert joined.hash == etag_bytes(b"".join(blocks))
-        assert joined.size == sum(map(len, blocks))
-        assert joined.path.read_bytes() == b"".join(blocks)
+        assert blob.hash == etag_bytes(b"".join(blocks))
+        assert blob.size == sum(map(len, blocks))
+        assert blob.path.read_bytes() == b"".join(blocks)
     finally:
-        joined.discard()
+        blob.discard()
         db.close()
 
 
@@ -105,10 +112,10 @@ def test_a_joined_part_must_start_on_a_4_mib_boundary(tmp_path: Path) -> None:
     joined = blobs.joined()
     try:
         with pytest.raises(ValueError, match="piece digests"):
-            joined.append(part, 3, [])
-        joined.append(part, 3, [hashlib.sha1(b"abc").digest()])
+            joined.append(part, 0, 3, [])
+        joined.append(part, 0, 3, [hashlib.sha1(b"abc").digest()])
         with pytest.raises(ValueError, match="4 MiB"):
-            joined.append(part, 3, [hashlib.sha1(b"abc").digest()])
+            joined.append(part, 0, 3, [hashlib.sha1(b"abc").digest()])
         assert joined.hash == etag_bytes(b"abc")
     finally:
         joined.discard()

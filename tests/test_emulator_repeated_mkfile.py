@@ -56,3 +56,51 @@ def test_concurrent_repeats_of_a_mkfile_all_get_its_answer(emulator: EmulatorPro
     wrong = [answer for answer in answers if answer[0] != 200 or answer[1] not in expected]
     assert not wrong, f"{len(wrong)} of {len(answers)} answers were wrong: {wrong[:3]}"
     assert sorted(text for _, text in answers) == sorted(expected)
+
+
+def test_a_refused_mkfile_is_refused_again_and_keeps_its_blocks(
+    emulator: EmulatorProcess,
+) -> None:
+    """The key holds other bytes and the token may not overwrite: 614, also for the
+    repeat, and the blocks (their file already made ready to be the object) stay for a
+    token that may."""
+    key = "repeat/refused"
+    blocks = [os.urandom(BLOCK), b"tail"]
+    size = sum(map(len, blocks))
+
+    def token(overwrite: int) -> str:
+        policy = PutPolicy.for_object(BUCKET, key, lifetime=600, overwrite=overwrite)
+        return upload_token(CREDENTIALS, policy)
+
+    def upload_blocks(blocks: list[bytes]) -> list[str]:
+        ctxs: list[str] = []
+        for index, block in enumerate(blocks):
+            made = httpx.post(
+                f"{emulator.put_url}/mkblk/{len(block)}/{index}",
+                content=block,
+                headers={"Authorization": token(1), "uploadBatch": f"batch-{blocks[1]!r}"},
+                timeout=30,
+            )
+            assert made.status_code == 200, made.text
+            ctxs.append(made.json()["ctx"])
+        return ctxs
+
+    def mkfile(ctxs: list[str], overwrite: int, size: int = size) -> httpx.Response:
+        return httpx.post(
+            f"{emulator.put_url}/mkfile/{size}",
+            content=",".join(ctxs),
+            headers={"Authorization": token(overwrite)},
+            timeout=30,
+        )
+
+    other = [os.urandom(BLOCK), b"other"]
+    assert mkfile(upload_blocks(other), 1, sum(map(len, other))).status_code == 200
+    ctxs = upload_blocks(blocks)
+    for _ in range(2):
+        refused = mkfile(ctxs, 0)
+        assert refused.status_code == 614, refused.text
+    stored = mkfile(ctxs, 1)
+    assert stored.status_code == 200, stored.text
+    assert stored.json()["hash"] == etag_bytes(b"".join(blocks))
+    fetched = httpx.get(emulator.url_of(BUCKET, key), timeout=30)
+    assert fetched.content == b"".join(blocks)

@@ -1,5 +1,6 @@
-"""The concurrency tuner on a simulated link: the time each acknowledgement arrives is
-computed from how many requests the tuner allows, never measured."""
+"""The concurrency tuner on a simulated link: requests in flight share the link's
+throughput at the tuner's limit (a fluid model), and the time each is answered is
+computed from that, never measured."""
 
 from __future__ import annotations
 
@@ -11,12 +12,21 @@ CHUNK = 4 * 1024 * 1024
 
 
 def run(tuner: ConcurrencyTuner, throughput: Callable[[int], float], acks: int) -> list[int]:
-    """Acknowledge ``acks`` chunks, each arriving when the link's throughput at the
-    current limit says; the limit after each."""
-    now, limits = 0.0, []
-    for _ in range(acks):
-        now += CHUNK / throughput(tuner.limit)
-        limits.append(tuner.acknowledged(CHUNK, now))
+    """Acknowledge ``acks`` chunks of requests that run ``tuner.limit`` at a time and
+    share ``throughput(in flight)`` equally; the limit after each answer."""
+    now, limits = 0.0, list[int]()
+    flying: list[list[float]] = []  # [bytes left, when it was sent]
+    while len(limits) < acks:
+        while len(flying) < tuner.limit:
+            flying.append([CHUNK, now])
+        each = throughput(len(flying)) / len(flying)
+        first = min(flying, key=lambda request: request[0])
+        step = first[0] / each
+        now += step
+        for request in flying:
+            request[0] -= each * step
+        flying.remove(first)
+        limits.append(tuner.acknowledged(CHUNK, now, now - first[1]))
     return limits
 
 
@@ -32,13 +42,16 @@ def two_cores(limit: int) -> float:
 
 def test_it_climbs_to_the_links_width_quickly_and_stays_there() -> None:
     limits = run(ConcurrencyTuner(limit=4, most=32), wan, 200)
-    assert max(limits[:40]) >= 10  # found within the first 40 chunks (160 MiB)
-    assert all(9 <= limit <= 13 for limit in limits[60:]), limits[60:]
+    # Slow start: one more per 256 KiB answered, at most doubling on one answer; past
+    # the link's width within 2 chunks, then narrowed to what fills it.
+    assert limits[:3] == [8, 16, 32]
+    assert all(10 <= limit <= 24 for limit in limits[40:]), limits[40:]  # narrowed to fit
 
 
 def test_it_does_not_grow_where_more_at_once_does_not_help() -> None:
     limits = run(ConcurrencyTuner(limit=2, most=32), two_cores, 300)
-    assert all(limit <= 5 for limit in limits[100:]), limits[100:]
+    assert max(limits) <= 12  # the first round of answers overshoots, once
+    assert all(limit <= 6 for limit in limits[10:]), limits
 
 
 def test_the_memory_bound_holds() -> None:
@@ -50,3 +63,39 @@ def test_the_memory_bound_holds() -> None:
 
 def test_a_pinned_limit_never_moves() -> None:
     assert set(run(ConcurrencyTuner(limit=4, most=4), wan, 100)) == {4}
+
+
+def test_slow_start_is_not_ended_by_one_pause_or_a_short_last_block() -> None:
+    tuner = ConcurrencyTuner(limit=4, most=64)
+    tuner.acknowledged(CHUNK, 1.0, 0.4)  # 10 MB/s: the fastest so far; doubles
+    assert tuner.limit == 8
+    tuner.acknowledged(CHUNK, 1.1, 4.0)  # one request ten times slower: a pause
+    tuner.acknowledged(100, 1.2, 0.04)  # a tiny last block: all round trip, one more
+    tuner.acknowledged(CHUNK // 64, 1.2, None)  # a piece with no rate: 64 KiB, one more
+    assert tuner.slow_start
+    assert tuner.limit == 10
+    tuner.acknowledged(CHUNK, 1.3, 0.45)
+    assert tuner.limit == 20  # 4 MiB would be 16 more: at most doubling
+    tuner.acknowledged(CHUNK, 1.4, 1.0)  # slower than 0.6 of the fastest, twice: full
+    tuner.acknowledged(CHUNK, 1.5, 1.0)
+    assert not tuner.slow_start
+    # 20 at 0.4 of the fastest rate: the link carries what 8 would at full speed; it
+    # keeps that with half again as a margin.
+    assert tuner.limit == 12
+
+
+def test_a_long_path_opens_to_the_memory_bound_at_once() -> None:
+    near, far = ConcurrencyTuner(limit=4, most=16), ConcurrencyTuner(limit=4, most=16)
+    assert near.opened(0.002) == 4  # loopback: a small answer in milliseconds
+    assert far.opened(0.12) == 16  # tens of milliseconds for a few KiB: a long path
+    pinned = ConcurrencyTuner(limit=4, most=4)
+    assert pinned.opened(0.5) == 4
+
+
+def test_a_long_path_that_fills_early_is_narrowed_by_the_rates() -> None:
+    tuner = ConcurrencyTuner(limit=4, most=32)
+    tuner.opened(0.2)
+    tuner.judge(CHUNK, 0.4)  # a first request that ran alone: 10 MB/s
+    limits = run(tuner, wan, 40)
+    assert limits[0] == 32
+    assert all(10 <= limit <= 24 for limit in limits[5:]), limits

@@ -168,6 +168,7 @@ def start_killable(emulator: EmulatorProcess, local: Path, key: str) -> subproce
         "block_size": BLOCK,
         "bput_size": MiB,
         "concurrency": 2,
+        "max_concurrency": 0,  # pinned: the chunks fall where the counts expect them
         "tmp_record_folder": emulator.config().tmp_record_folder,
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith("WCS_")}

@@ -133,10 +133,16 @@ class WorkerPool:
     """
 
     def __init__(
-        self, workers: int, max_pending: int | None = None, *, start: int | None = None
+        self,
+        workers: int,
+        max_pending: int | None = None,
+        *,
+        start: int | None = None,
+        expected: int | None = None,
     ) -> None:
         most = max(workers, 1)
         self._tuner = ConcurrencyTuner(limit=start or most, most=most)
+        self._expected = expected
         self._running = 0
         self._gate = asyncio.Condition()
         self._pending = asyncio.Semaphore(max(max_pending or workers, workers, 1))
@@ -146,6 +152,14 @@ class WorkerPool:
     def limit(self) -> int:
         """How many jobs may run at once now."""
         return self._tuner.limit
+
+    @property
+    def opening(self) -> bool:
+        """Still widening by the answers (slow start), with more jobs to come than run
+        at once (``expected``, if told): a request sent now is better small, so that
+        its answer, and the next step, come soon."""
+        more_jobs = self._expected is None or self._expected > self._tuner.limit
+        return self._tuner.slow_start and self._tuner.limit < self._tuner.most and more_jobs
 
     async def __aenter__(self) -> WorkerPool:
         await self._group.__aenter__()
@@ -180,12 +194,27 @@ class WorkerPool:
         finally:
             self._pending.release()
 
-    async def acknowledged(self, size: int) -> None:
-        """A job's request carried ``size`` bytes and was answered."""
+    async def acknowledged(self, size: int, seconds: float | None = None) -> None:
+        """A job's request carried ``size`` bytes (in ``seconds``, if known) and was
+        answered."""
         before = self._tuner.limit
-        if self._tuner.acknowledged(size, time.monotonic()) > before:
+        if self._tuner.acknowledged(size, time.monotonic(), seconds) > before:
             async with self._gate:
                 self._gate.notify_all()
+
+    async def opened(self, seconds: float) -> None:
+        """A first small answer (an opening chunk, a response's headers) took
+        ``seconds``: no measure of the link's rate, but of its length (a long path
+        opens the pool wide at once)."""
+        before = self._tuner.limit
+        if self._tuner.opened(seconds) > before:
+            async with self._gate:
+                self._gate.notify_all()
+
+    async def request_took(self, size: int, seconds: float) -> None:
+        """A whole request carried ``size`` bytes in ``seconds`` (its pieces were
+        acknowledged as they came): how fast requests go tells the pool its width."""
+        self._tuner.judge(size, seconds)
 
     async def checkpoint(self) -> None:
         """Where a job may stop because another failed (tasks are cancelled at any await)."""

@@ -135,10 +135,16 @@ class WorkerPool:
     """
 
     def __init__(
-        self, workers: int, max_pending: int | None = None, *, start: int | None = None
+        self,
+        workers: int,
+        max_pending: int | None = None,
+        *,
+        start: int | None = None,
+        expected: int | None = None,
     ) -> None:
         self._workers = max(workers, 1)
         self._tuner = ConcurrencyTuner(limit=start or self._workers, most=self._workers)
+        self._expected = expected
         self._running = 0
         self._gate = threading.Condition()
         self._pending = threading.Semaphore(max(max_pending or workers, workers, 1))
@@ -221,6 +227,14 @@ class WorkerPool:
         """How many jobs may run at once now."""
         return self._tuner.limit
 
+    @property
+    def opening(self) -> bool:
+        """Still widening by the answers (slow start), with more jobs to come than run
+        at once (``expected``, if told): a request sent now is better small, so that
+        its answer, and the next step, come soon."""
+        more_jobs = self._expected is None or self._expected > self._tuner.limit
+        return self._tuner.slow_start and self._tuner.limit < self._tuner.most and more_jobs
+
     def _take_turn(self) -> bool:
         """Wait until one more job may run; False when the pool was stopped meanwhile."""
         with self._gate:
@@ -231,11 +245,26 @@ class WorkerPool:
             self._running += 1
             return True
 
-    def acknowledged(self, size: int) -> None:
-        """A job's request carried ``size`` bytes and was answered."""
+    def acknowledged(self, size: int, seconds: float | None = None) -> None:
+        """A job's request carried ``size`` bytes (in ``seconds``, if known) and was
+        answered."""
         with self._gate:
-            self._tuner.acknowledged(size, time.monotonic())
+            self._tuner.acknowledged(size, time.monotonic(), seconds)
             self._gate.notify_all()
+
+    def opened(self, seconds: float) -> None:
+        """A first small answer (an opening chunk, a response's headers) took
+        ``seconds``: no measure of the link's rate, but of its length (a long path
+        opens the pool wide at once)."""
+        with self._gate:
+            self._tuner.opened(seconds)
+            self._gate.notify_all()
+
+    def request_took(self, size: int, seconds: float) -> None:
+        """A whole request carried ``size`` bytes in ``seconds`` (its pieces were
+        acknowledged as they came): how fast requests go tells the pool its width."""
+        with self._gate:
+            self._tuner.judge(size, seconds)
 
     def checkpoint(self) -> None:
         """Where a job stops because another failed."""

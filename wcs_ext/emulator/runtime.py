@@ -73,7 +73,7 @@ class Runtime:
             db, blobs, CtxCodec(stored_ctx_secret(db)), ttl_ms=int(settings.ctx_ttl * 1000)
         )
         blocks.prune_missing()
-        removed = blobs.clean(objects.live_blobs(), blocks.live_ids())
+        removed = blobs.clean(objects.live_blobs(), blocks.live_files())
         if removed:
             log.info("removed %d leftover files from an earlier run", removed)
         verifier = Verifier(settings.credentials)

@@ -2,17 +2,23 @@
 
 Over a long, thin link one TCP connection carries a fraction of the link (its window, a
 round trip per request), so more requests at once go faster; on loopback, or on a
-machine short of CPU, they only cost memory. :class:`ConcurrencyTuner` climbs while the
-acknowledged throughput grows and steps back when it does not:
+machine short of CPU, they only cost memory. :class:`ConcurrencyTuner` finds the width
+in two phases, as TCP finds its window:
 
-* A **window** closes once ``min_window`` seconds have passed and at least ``limit``
-  requests were acknowledged in it (every request in flight has had its say). After a
-  change, the answers to the requests sent under the old limit are let by first.
-* At the end of a window its throughput is compared with the previous one's. While it
-  grows by ``gain`` or more the limit doubles (a transfer is short: finding the link's
-  width must take a few windows, as TCP's slow start); a step up that did not pay is
-  taken back and the limit held for ``hold`` windows, then probed again, from then on
-  one at a time (the link may have changed).
+* **Slow start**: every acknowledged MiB widens the limit by one, so it more than
+  doubles with each round of requests, while each request still goes about as fast as
+  the fastest seen (the link is not full yet: another request adds its whole rate). Once
+  requests run at less than ``exit_ratio`` of that rate (they share a full link or a
+  busy machine: another one would only split the same throughput), it stops. The
+  signal is each request's own rate, so it comes with every answer instead of a
+  window's worth of them: a transfer of a few dozen blocks is found its width early.
+* **Probing**: then, windows of acknowledged bytes: a window closes once
+  ``min_window`` seconds have passed and at least ``limit`` requests were acknowledged
+  in it (every request in flight has had its say; after a change, the answers to
+  requests sent under the old limit are let by first). A step of one up that did not
+  raise the throughput by its share is taken back and the limit held for ``hold``
+  windows, then probed again (the link may have changed).
+
 Failures are not its business: the client's request limit halves the requests in
 flight on every retryable failure (a server in trouble gets fewer, not more), and its
 retry budget spaces the retries.
@@ -27,7 +33,10 @@ import math
 
 import attrs
 
-__all__ = ["ConcurrencyTuner"]
+__all__ = ["GROWTH_UNIT", "ConcurrencyTuner"]
+
+GROWTH_UNIT = 256 * 1024
+"""Slow start: the limit grows by one for each this many bytes acknowledged."""
 
 
 @attrs.define
@@ -37,24 +46,100 @@ class ConcurrencyTuner:
     min_window: float = 0.3
     gain: float = 1.08
     """The gain a step of one must bring at 8 at once (more below, less above)."""
-    doubling_gain: float = 1.2
+    exit_ratio: float = 0.6
+    """Slow start ends when requests run at less than this share of the fastest rate
+    seen. Low enough that a new connection still in TCP's own slow start (a large
+    request on it runs at about 0.7 of a warm one's rate over a long link) is not
+    taken for a full link."""
+    margin: float = 1.5
+    """Requests kept beyond the width that would just fill the link, when slow start ends."""
+    long_path: float = 0.03
+    """An opening chunk answered this late (seconds) is a long path: see :meth:`opened`."""
     hold: int = 3
+    _slow_start: bool = attrs.field(default=True, init=False)
+    _fastest: float = attrs.field(default=0.0, init=False)
+    _largest: int = attrs.field(default=0, init=False)
+    _slow_in_a_row: int = attrs.field(default=0, init=False)
     _window_start: float | None = attrs.field(default=None, init=False)
     _window_bytes: int = attrs.field(default=0, init=False)
     _window_acks: int = attrs.field(default=0, init=False)
     _previous_rate: float | None = attrs.field(default=None, init=False)
     _held: int = attrs.field(default=0, init=False)
     _previous_limit: int = attrs.field(default=0, init=False)
-    _doubling: bool = attrs.field(default=True, init=False)
     _stepped_up: bool = attrs.field(default=False, init=False)
     _settling: int = attrs.field(default=0, init=False)
 
     def __attrs_post_init__(self) -> None:
         self.most = max(self.most, 1)
         self.limit = min(max(self.limit, 1), self.most)
+        if self.limit == self.most:
+            self._slow_start = False  # pinned: nothing to find
 
-    def acknowledged(self, size: int, now: float) -> int:
-        """A request that carried ``size`` bytes succeeded at ``now``; the new limit."""
+    @property
+    def slow_start(self) -> bool:
+        return self._slow_start
+
+    def acknowledged(self, size: int, now: float, seconds: float | None = None) -> int:
+        """``size`` more bytes were acknowledged at ``now`` (a request's answer, or a
+        piece of a download); with ``seconds``, they were one whole request that took
+        that long, and its rate is judged too. The new limit."""
+        if self._slow_start:
+            if (seconds is None or self.judge(size, seconds)) and self._slow_start:
+                return self._grow(size)
+            return self.limit
+        return self._probe(size, now)
+
+    def opened(self, seconds: float) -> int:
+        """A first small answer (an upload's opening chunk, a download's headers) came
+        in ``seconds``. That long for so little is a long path (on loopback or in one
+        data centre it is a few milliseconds), where each connection carries a window
+        per round trip and more at once pay until the link is full: open to the memory
+        bound now; the first whole requests' rates narrow it if the link fills sooner.
+        The new limit."""
+        if self._slow_start and seconds >= self.long_path:
+            self.limit = self.most
+        return self.limit
+
+    def judge(self, size: int, seconds: float) -> bool:
+        """Slow start: a whole request carried ``size`` bytes in ``seconds``. False if
+        it ran much slower than the fastest: twice in a row, and the width is found."""
+        self._largest = max(self._largest, size)
+        if not self._slow_start or seconds <= 0 or size * 2 < self._largest:
+            # A request much smaller than the others (a file's last block) is mostly
+            # round trip and TCP's own slow start: its rate says nothing of the link's.
+            return True
+        rate = size / seconds
+        self._fastest = max(self._fastest, rate)
+        if rate >= self._fastest * self.exit_ratio:
+            self._slow_in_a_row = 0
+            return True
+        # Twice in a row: one slow answer may be a pause, not a full link.
+        self._slow_in_a_row += 1
+        if self._slow_in_a_row >= 2:
+            self._end_slow_start(rate)
+        return False
+
+    def _grow(self, size: int) -> int:
+        """One more request per MiB acknowledged, as TCP's window grows by the bytes
+        acknowledged: answers to big requests are few, and a transfer of a few dozen
+        of them would end before one request at a time found its width. At the memory bound
+        it goes on listening: a full link still lets it narrow."""
+        # At most doubling on one answer, as TCP caps what one acknowledgement may add.
+        step = min(self.limit, max(1, size // GROWTH_UNIT))
+        self.limit = min(self.most, self.limit + step)
+        return self.limit
+
+    def _end_slow_start(self, rate: float) -> None:
+        """Full at this width: the link carries about ``limit * rate``, which fewer
+        requests at the fastest rate would carry as well; keep those, with a margin for
+        the round trip each request waits after its bytes (another covers it)."""
+        self._slow_start = False
+        full = self.limit * rate / self._fastest
+        before = self.limit
+        self.limit = min(self.most, max(1, math.ceil(self.margin * full)), before)
+        self._settling, self._window_start = before, None
+
+    def _probe(self, size: int, now: float) -> int:
         if self._settling:
             # Answers to requests sent under the old limit: they say nothing of the new.
             self._settling -= 1
@@ -72,28 +157,20 @@ class ConcurrencyTuner:
         previous, self._previous_rate = self._previous_rate, rate
         before, self._previous_limit = self._previous_limit, self.limit
         before_change = self.limit
-        # A doubling must pay well (on a link it nearly doubles; on a busy machine the
-        # noise alone can reach a few tens of percent), a step of one its share.
-        needed = self.doubling_gain if self._doubling else 1 + (self.gain - 1) * 8 / before_change
+        # A step of one must pay its share (on a busy machine the noise alone can reach
+        # a few percent).
+        needed = 1 + (self.gain - 1) * 8 / before_change
         if self._held:
             self._held -= 1
             self._stepped_up = False
         elif self._stepped_up and previous is not None and rate < previous * needed:
             # The step up did not pay: back to the width that was enough, and wait.
             self.limit = max(1, before)
-            self._doubling = False
             self._stepped_up = False
             self._held = self.hold
-        elif self._doubling and self._stepped_up and previous and rate < previous * 1.8:
-            # Doubled for less than double the throughput: the link is about this many
-            # of the old width wide. Settle there, then go on one at a time.
-            self.limit = min(self.most, max(before + 1, math.ceil(before * rate / previous)))
-            self._doubling = False
-            self._stepped_up = False
         else:  # the step up paid, or a limit that held still: probe further
-            grown = self.limit * 2 if self._doubling else self.limit + 1
-            self._stepped_up = grown <= self.most
-            self.limit = min(self.most, grown)
+            self._stepped_up = self.limit + 1 <= self.most
+            self.limit = min(self.most, self.limit + 1)
         if self.limit != before_change:
             self._settling, self._window_start = before_change, None
         return self.limit

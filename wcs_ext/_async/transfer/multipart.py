@@ -28,7 +28,7 @@ import attrs
 
 from ...errors import WcsAPIError, WcsConflictError, WcsInputError
 from ...models import UploadResult
-from ...protocol.blocks import BlockSpan, new_upload_batch
+from ...protocol.blocks import BlockAck, BlockSpan, new_upload_batch
 from ...protocol.checksum import EtagHasher
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.record import BlockState
@@ -52,6 +52,10 @@ log = logging.getLogger("wcs_ext.transfer")
 
 MAX_BLOCK_RESTARTS = 3
 _HASH_READ = 4 * 1024 * 1024
+# A block's first chunk while the pool is still widening: its answer comes after about
+# TCP's own slow start on a new connection, not after a whole 4 MiB, and the rest of the
+# block follows on the connection it warmed.
+OPENING_CHUNK = 16 * 1024
 
 
 class AsyncMultipartUploads(AsyncClientCore):
@@ -109,7 +113,10 @@ class AsyncMultipartUploads(AsyncClientCore):
     ) -> None:
         job = upload.job
         async with WorkerPool(
-            job.config.max_concurrency, job.config.max_in_flight, start=job.config.concurrency
+            job.config.max_concurrency,
+            job.config.max_in_flight,
+            start=job.config.concurrency,
+            expected=upload.block_count - len(states),
         ) as pool:
             for block in upload.pending():
                 resumed = upload.resumed.get(block.index)
@@ -158,19 +165,19 @@ class AsyncMultipartUploads(AsyncClientCore):
         try:
             while offset < block.size:
                 await pool.checkpoint()
-                size = min(job.config.chunk_size, block.size - offset)
+                # Up to the next chunk boundary: after an opening chunk, the chunks
+                # fall where they would have without it.
+                chunk_size = job.config.chunk_size
+                size = min(chunk_size - offset % chunk_size, block.size - offset)
+                opening = offset == 0 and pool.opening and size > OPENING_CHUNK
+                if opening:
+                    size = OPENING_CHUNK  # answered soon: the pool widens sooner
                 chunk = await reader.read_at(block.offset + offset, size)
                 if len(chunk) != size:
                     raise WcsInputError("the file changed while it was being uploaded")
-                token = job.tokens.token()
-                if offset == 0:
-                    op = job.requests.make_block(token, job.batch, block.size, block.index, chunk)
-                    retry = job.config.retries.mkblk
-                else:
-                    op = job.requests.put_chunk(token, job.batch, ctx, offset, chunk)
-                    retry = job.config.retries.bput
-                ack = await self._run(op, retry)
-                check_ack(ack, chunk, offset + size, op.what)
+                sent_at = time.monotonic()
+                ack = await self._send_chunk(job, block, ctx, offset, chunk)
+                seconds = time.monotonic() - sent_at
                 hasher.update(chunk)
                 offset += size
                 ctx = ack.ctx
@@ -186,7 +193,9 @@ class AsyncMultipartUploads(AsyncClientCore):
                     job.record.acknowledge(block.index, state)
                 job.progress.add(size)
                 counted += size
-                await pool.acknowledged(size)  # the pool widens while throughput grows
+                if opening:  # mostly a new connection's slow start: no rate, a length
+                    await pool.opened(seconds)
+                await pool.acknowledged(size, None if opening else seconds)
         except WcsAPIError as exc:
             if ctx_lost(exc):
                 # Bytes counted for this block are gone from the server: take them back.
@@ -196,6 +205,21 @@ class AsyncMultipartUploads(AsyncClientCore):
             raise
         assert state is not None  # the block has at least one byte, so one chunk was acknowledged
         return attrs.evolve(state, digests=tuple(d.hex() for d in hasher.block_digests()))
+
+    async def _send_chunk(
+        self, job: UploadJob, block: BlockSpan, ctx: str, offset: int, chunk: bytes
+    ) -> BlockAck:
+        """One mkblk (at the block's start) or bput, checked against the chunk sent."""
+        token = job.tokens.token()
+        if offset == 0:
+            op = job.requests.make_block(token, job.batch, block.size, block.index, chunk)
+            retry = job.config.retries.mkblk
+        else:
+            op = job.requests.put_chunk(token, job.batch, ctx, offset, chunk)
+            retry = job.config.retries.bput
+        ack = await self._run(op, retry)
+        check_ack(ack, chunk, offset + len(chunk), op.what)
+        return ack
 
     async def _finish(self, job: UploadJob, size: int, states: list[BlockState]) -> UploadResult:
         """mkfile with every block's last ctx, then the hash check; the record goes last."""

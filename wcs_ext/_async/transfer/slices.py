@@ -15,6 +15,8 @@ The first slice that fails for good stops the others; what they wrote stays for 
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from ..._responses import Failure, status_failure, transport_failure
@@ -34,10 +36,15 @@ class AsyncSlicedDownloads(AsyncClientCore):
     """Downloads in slices; :meth:`download` decides when."""
 
     async def _download_in_slices(
-        self, sliced: SlicedPartial, tracker: ProgressTracker, first: httpx.Response | None
+        self,
+        sliced: SlicedPartial,
+        tracker: ProgressTracker,
+        first: httpx.Response | None,
+        first_answered_in: float | None = None,
     ) -> DownloadResult:
         """Fetch every piece ``sliced`` lacks (``first``: the answer that holds the
-        object from its first byte, if one is open), then check and rename."""
+        object from its first byte, if one is open, its headers ``first_answered_in``
+        seconds after it was asked for), then check and rename."""
         config = self._transfer_config
         per_slice = pieces_per_slice(
             sliced.size, config.download_slice_size, config.max_concurrency
@@ -48,6 +55,8 @@ class AsyncSlicedDownloads(AsyncClientCore):
         try:
             # Widens from concurrency to max_concurrency while the throughput grows.
             async with WorkerPool(config.max_concurrency, start=config.concurrency) as pool:
+                if first_answered_in is not None:
+                    await pool.opened(first_answered_in)  # a long path opens it wide at once
                 for part in sliced.slices_left(per_slice):
                     given, first = (first, None) if part.start == 0 else (None, first)
                     await pool.submit(self._fetch_slice, sliced, part, given, writer, tracker, pool)
@@ -145,6 +154,7 @@ class AsyncSlicedDownloads(AsyncClientCore):
         guard = LowSpeedGuard(
             cursor.what, limit=self.config.low_speed_limit, period=self.config.low_speed_time
         )
+        sent_at, carried = time.monotonic(), 0
         async for received in response.aiter_bytes():
             await pool.checkpoint()
             chunk = received[: cursor.left] if clip else received
@@ -154,11 +164,15 @@ class AsyncSlicedDownloads(AsyncClientCore):
                 await writer.write_at(*batch)
                 cursor.wrote(*batch)
                 tracker.add(len(batch[1]))
-                await pool.acknowledged(len(batch[1]))
+                carried += len(batch[1])
+                await pool.acknowledged(len(batch[1]))  # widens as the bytes come
             if clip and not cursor.left:
-                return
+                break
         if cursor.left:
             raise httpx.RemoteProtocolError(f"{cursor.what}: the body ended before its range")
+        # Judged over the whole request, as an upload's (a part of it would be mostly
+        # TCP's slow start on a new connection).
+        await pool.request_took(carried, time.monotonic() - sent_at)
 
     async def _write_gathered(
         self, cursor: SliceCursor, writer: FileWriter, tracker: ProgressTracker

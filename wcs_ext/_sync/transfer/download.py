@@ -20,6 +20,7 @@ that ignores ``Range`` after all) starts the download over, in one stream.
 from __future__ import annotations
 
 import os
+import time
 
 import httpx
 
@@ -79,16 +80,16 @@ class SyncDownloads(SyncSlicedDownloads):
         self, partial: PartialDownload, tracker: ProgressTracker, threshold: int
     ) -> DownloadResult:
         """The loop of the module; on to slices when the first answer allows them."""
-        url = partial.url
-        what = f"download {url}"
+        what = f"download {partial.url}"
         config = self._transfer_config
         retries_taken = 0  # before a first byte, with the retry policy
         continued = 0  # after a cut mid-body, with Range
         while True:
             headers = partial.request_headers(config.traffic_limit)
             received = 0
+            asked_at = time.monotonic()
             try:
-                with self._http("download").stream("GET", url, headers=headers) as response:
+                with self._http("download").stream("GET", partial.url, headers=headers) as response:
                     if response.status_code == 416 and partial.have:
                         partial.restart()  # the kept bytes do not fit the object any more
                         continue
@@ -100,7 +101,8 @@ class SyncDownloads(SyncSlicedDownloads):
                         continue
                     size = None if partial.have else sliced_size(response, threshold)
                     if size is not None:
-                        result = self._slices_from(partial, response, size, tracker)
+                        answered_in = time.monotonic() - asked_at  # the headers' round trip
+                        result = self._slices_from(partial, response, size, tracker, answered_in)
                         if result is not None:
                             return result
                         threshold = 0  # the object changed: in one stream from now on
@@ -142,12 +144,14 @@ class SyncDownloads(SyncSlicedDownloads):
         response: httpx.Response,
         size: int,
         tracker: ProgressTracker,
+        answered_in: float,
     ) -> DownloadResult | None:
-        """The download in slices, its first one from ``response``; None when a slice
-        found the object changed (everything kept is dropped)."""
+        """The download in slices, its first one from ``response`` (whose headers came
+        ``answered_in`` seconds after it was asked for); None when a slice found the
+        object changed (everything kept is dropped)."""
         try:
             sliced = SlicedPartial.start(partial, response, size)
-            return self._download_in_slices(sliced, tracker, response)
+            return self._download_in_slices(sliced, tracker, response, answered_in)
         except ObjectChanged:
             partial.restart()
             return None

@@ -20,6 +20,7 @@ from ..errors import bad_request
 from ..runtime import Runtime, runtime_of
 from ..state.ctx_tokens import Ctx
 from ..state.object_keys import mime_type_for
+from ..state.object_store import ObjectRecord
 from .multipart_form import FormReceiver, boundary_of
 from .request_parsing import (
     MAX_BLOCK_INDEX,
@@ -189,35 +190,50 @@ def _finish_blocks(
     if memo is not None:
         current = rt.objects.get(memo[0], memo[1])
         if current is not None and current.hash == memo[2]:
-            return JSONResponse(json.loads(memo[3])), []
+            if memo[3]:
+                return JSONResponse(json.loads(memo[3])), []
+            # Stored, but killed before its answer was kept: the blocks may be the
+            # object now (their file renamed), so answer from the object instead.
+            return _answer_stored(rt, verified, current, extras), []
     check_size(policy, size)
-    joined = rt.blobs.joined()
+    blob, block_ids = rt.blocks.assemble(ctxs, policy.scope, size)
+    # Promised before the object is stored (the answer comes after): killed in between,
+    # a repeated mkfile still finds the object by its hash, though its blocks are gone.
+    rt.blocks.remember(digest, policy.bucket, key, blob.hash, "")
     try:
-        block_ids = rt.blocks.assemble(ctxs, policy.scope, size, joined)
         record = rt.objects.store(
             policy.bucket,
             key,
-            joined,
+            blob,
             mime=mime_type_for(key, extras.get("mimeType")),
             overwrite=policy.overwrite == 1,
         )
+    except BaseException:
+        rt.blocks.forget_answer(digest)  # not stored: a repeat must be refused alike
+        raise
     finally:
-        joined.discard()
+        blob.discard()
+    response = _answer_stored(rt, verified, record, extras)
+    answer = bytes(response.body).decode()
+    # The answer is remembered before the blocks go: killed in between, the emulator
+    # still answers a repeated mkfile with it, instead of "unknown ctx" that makes the
+    # client send it all.
+    rt.blocks.remember(digest, record.bucket, record.key, record.hash, answer)
+    rt.blocks.discard(block_ids)
+    return response, block_ids
+
+
+def _answer_stored(
+    rt: Runtime, verified: VerifiedUpload, record: ObjectRecord, extras: Mapping[str, str]
+) -> Response:
     facts = UploadFacts(
-        bucket=policy.bucket,
+        bucket=record.bucket,
         hash=record.hash,
         size=record.size,
         put_ms=record.put_ms,
         user_vars={k[2:]: v for k, v in extras.items() if k.startswith("x:")},
     )
-    response = answer_upload(rt, verified, record, facts, redirect=False)
-    answer = bytes(response.body).decode()
-    # The answer is remembered before the blocks go: killed in between, the emulator
-    # still answers a repeated mkfile (from the memo, or by assembling the blocks again
-    # into the same bytes), instead of "unknown ctx" that makes the client send it all.
-    rt.blocks.remember(digest, record.bucket, record.key, record.hash, answer)
-    rt.blocks.discard(block_ids)
-    return response, block_ids
+    return answer_upload(rt, verified, record, facts, redirect=False)
 
 
 def routes() -> list[Route]:

@@ -6,9 +6,11 @@ collide with another. Bytes are written to ``tmp/`` first, fsynced, then renamed
 place: a crash leaves an unreferenced file (removed at the next start), never half an
 object under a key. Copies are hard links, which is safe because blobs never change.
 
-A new blob is written (``BlobWriter``: a body, hashed on the way in) or joined from a
-multipart upload's block files (``JoinedBlob``: copied by the kernel where it can, never
-hashed again, since the blocks' digests were kept as their bytes arrived).
+A new blob is written (``BlobWriter``: a body, hashed on the way in), joined from a
+multipart upload's block files (``JoinedBlob``: copied by the kernel where it can), or
+is the file the blocks were written into, each at its place (``AdoptedBlob``: renamed,
+no byte copied). Neither of the last two is hashed again: the blocks' digests were kept
+as their bytes arrived.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from io import FileIO
 
-__all__ = ["BlobStore", "BlobWriter", "JoinedBlob", "NewBlob", "copy_file_bytes"]
+__all__ = ["AdoptedBlob", "BlobStore", "BlobWriter", "JoinedBlob", "NewBlob", "copy_file_bytes"]
 
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
 _COPY_CHUNK = 1024 * 1024
@@ -90,6 +92,11 @@ class NewBlob(Protocol):
 
     def discard(self) -> None: ...
 
+    def reclaim(self, committed: Path) -> bool:
+        """The store could not keep the committed blob: take its file back (True), or
+        leave it to be removed (False)."""
+        ...
+
 
 class BlobWriter:
     """A new blob being written, its etag (and, on request, MD5) computed on the way in."""
@@ -136,6 +143,9 @@ class BlobWriter:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
+    def reclaim(self, committed: Path) -> bool:
+        return False
+
 
 class JoinedBlob:
     """A new blob made of files put end to end (a multipart upload's blocks); its etag
@@ -147,13 +157,17 @@ class JoinedBlob:
         self._digests: list[bytes] = []
         self.size = 0
 
-    def append(self, source: Path, length: int, piece_digests: Sequence[bytes]) -> None:
+    def append(
+        self, source: Path, offset: int, length: int, piece_digests: Sequence[bytes]
+    ) -> None:
+        """Append ``length`` bytes of ``source`` from ``offset``."""
         # The etag's pieces are the object's 4 MiB pieces: a part must start on one.
         if self.size % ETAG_BLOCK_SIZE:
             raise ValueError("only the last part may end inside a 4 MiB piece")
         if len(piece_digests) != max(1, -(-length // ETAG_BLOCK_SIZE)):
             raise ValueError(f"{len(piece_digests)} piece digests for {length} bytes")
         with source.open("rb", buffering=0) as file:
+            file.seek(offset)
             copy_file_bytes(file, self._file, length)
         self._digests += piece_digests
         self.size += length
@@ -171,6 +185,37 @@ class JoinedBlob:
         self._file.close()
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
+
+    def reclaim(self, committed: Path) -> bool:
+        return False
+
+
+class AdoptedBlob:
+    """A new blob that is a multipart upload's block file as it stands: the blocks were
+    written into it each at its place in the object, so committing it is a rename.
+    Cut to the object's size (nothing after it belongs to a live block); on discard or
+    when the store cannot keep it, the file stays or goes back: it is still the blocks'."""
+
+    def __init__(self, path: Path, size: int, piece_digests: Sequence[bytes]) -> None:
+        self.path = path
+        self.size = size
+        self._digests = list(piece_digests)
+
+    @property
+    def hash(self) -> str:
+        return etag_from_digests(self._digests)
+
+    def finish(self) -> None:
+        with self.path.open("r+b", buffering=0) as file:
+            file.truncate(self.size)
+            os.fsync(file.fileno())  # little is left to write: each block synced as it ended
+
+    def discard(self) -> None:
+        """Nothing to remove: uncommitted, the file is the blocks' still."""
+
+    def reclaim(self, committed: Path) -> bool:
+        os.replace(committed, self.path)
+        return True
 
 
 class BlobStore:

@@ -36,7 +36,14 @@ CREATE INDEX IF NOT EXISTS objects_expiry ON objects (expires_ms)
 CREATE TABLE IF NOT EXISTS blocks (
     id TEXT PRIMARY KEY, bucket TEXT NOT NULL, scope TEXT NOT NULL,
     idx INTEGER NOT NULL, size INTEGER NOT NULL, received INTEGER NOT NULL,
-    created_ms INTEGER NOT NULL, batch TEXT NOT NULL
+    created_ms INTEGER NOT NULL, batch TEXT NOT NULL,
+    file TEXT NOT NULL DEFAULT '', file_offset INTEGER NOT NULL DEFAULT 0
+);
+-- Blocks of one upload (scope and uploadBatch) share a file, each at its place in the
+-- object, so the object is that file renamed, not a copy (see multipart_store).
+CREATE TABLE IF NOT EXISTS block_files (
+    id TEXT PRIMARY KEY, scope TEXT NOT NULL, batch TEXT NOT NULL, stride INTEGER NOT NULL,
+    UNIQUE (scope, batch)
 );
 CREATE TABLE IF NOT EXISTS finished_uploads (
     digest TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL,
@@ -54,6 +61,13 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 """
 
+# (table, column, declaration) added after the table first shipped; in _SCHEMA too.
+_ADDED_COLUMNS = (
+    # The file holding a block's bytes ('': its own, named by its id) and where in it.
+    ("blocks", "file", "TEXT NOT NULL DEFAULT ''"),
+    ("blocks", "file_offset", "INTEGER NOT NULL DEFAULT 0"),
+)
+
 
 class Database:
     def __init__(self, path: Path) -> None:
@@ -69,6 +83,15 @@ class Database:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Columns added since a data folder was made: added to its tables, the rows
+        taking the default (what the older emulator meant)."""
+        for table, column, declaration in _ADDED_COLUMNS:
+            names = {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+            if column not in names:
+                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -5,12 +5,17 @@ A bput carries the ctx of the previous answer and must come at that ctx's offset
 ctx older than the block's newest data rewinds the block to its offset before the
 chunk is appended: that is exactly a retried bput whose answer was lost. A finished
 mkfile's answer is remembered, so a repeated mkfile gets it again.
+
+Blocks of one upload share a file, each at its place in the object (``block_placement``),
+so a mkfile usually renames that file rather than copying the object; a block that
+ended is synced then, while the rest of the upload still arrives.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -19,8 +24,9 @@ import attrs
 from ...protocol.checksum import ETAG_BLOCK_SIZE, crc32_bytes
 from ..clock import now_ms
 from ..errors import bad_request
-from .blob_files import BlobStore, JoinedBlob
+from .blob_files import AdoptedBlob, BlobStore, NewBlob
 from .block_digests import BlockDigests
+from .block_placement import claim_shared_file, place_block, users_of
 from .ctx_tokens import Ctx, CtxCodec, ctx_error
 from .database import Database
 
@@ -40,6 +46,13 @@ class BlockRow:
     received: int
     created_ms: int
     batch: str
+    file: str = ""
+    """The shared file holding the block's bytes; '': its own file, named by its id."""
+    file_offset: int = 0
+
+    @property
+    def file_id(self) -> str:
+        return self.file or self.id
 
 
 @attrs.frozen
@@ -86,9 +99,13 @@ class ChunkWriter:
         self._offset = start
         self._digests = digests
         self._crc = 0
-        self._file: BinaryIO = store.blobs.block_path(row.id).open("r+b")
-        self._file.seek(start)
-        self._file.truncate()
+        try:
+            self._file: BinaryIO = store.blobs.block_path(row.file_id).open("r+b")
+        except FileNotFoundError:
+            raise ctx_error("the block's data is missing") from None
+        self._file.seek(row.file_offset + start)
+        if not row.file:
+            self._file.truncate()  # a shared file holds other blocks after this one
 
     @property
     def block_id(self) -> str:
@@ -118,13 +135,18 @@ class ChunkWriter:
             offset=self._offset,
         )
         self._file.flush()
+        if self._offset == self._row.size:
+            # Synced now, while the upload's other blocks still arrive: mkfile, which
+            # the client waits for, then has little left to write.
+            os.fdatasync(self._file.fileno())
         self._store.record_received(self._row.id, self._offset, self._digests)
         self._file.close()
         return ack
 
     def abort(self) -> None:
-        self._file.seek(self._start)
-        self._file.truncate()
+        if not self._row.file:  # in a shared file, bytes past ``received`` are ignored
+            self._file.seek(self._start)
+            self._file.truncate()
         self._file.close()
         self._store.record_received(self._row.id, self._start, None)
 
@@ -151,19 +173,26 @@ class BlockStore:
     def _row(self, block_id: str) -> BlockRow | None:
         with self._db.transaction() as conn:
             row = conn.execute(
-                "SELECT id, bucket, scope, idx, size, received, created_ms, batch "
-                "FROM blocks WHERE id = ?",
+                "SELECT id, bucket, scope, idx, size, received, created_ms, batch, file, "
+                "file_offset FROM blocks WHERE id = ?",
                 (block_id,),
             ).fetchone()
         return None if row is None else BlockRow(*row)
 
     def create(self, *, bucket: str, scope: str, index: int, size: int, batch: str) -> ChunkWriter:
-        row = BlockRow(BlobStore.new_id(), bucket, scope, index, size, 0, self._clock(), batch)
-        self.blobs.new_block_file(row.id)
+        block_id = BlobStore.new_id()
         with self._db.transaction() as conn:
+            (file, offset), new_file = place_block(
+                conn, scope=scope, batch=batch, index=index, size=size, new_id=BlobStore.new_id()
+            )
+            row = BlockRow(
+                block_id, bucket, scope, index, size, 0, self._clock(), batch, file, offset
+            )
+            if new_file or not file:
+                self.blobs.new_block_file(row.file_id)
             conn.execute(
-                "INSERT INTO blocks (id, bucket, scope, idx, size, received, created_ms, batch) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO blocks (id, bucket, scope, idx, size, received, created_ms, batch, "
+                "file, file_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 attrs.astuple(row),
             )
         return ChunkWriter(self, row, 0, BlockDigests(size))
@@ -189,7 +218,8 @@ class BlockStore:
         if cached is not None and cached[0] == offset:
             return cached[1].copy()
         try:
-            with self.blobs.block_path(row.id).open("rb", buffering=0) as file:
+            with self.blobs.block_path(row.file_id).open("rb", buffering=0) as file:
+                file.seek(row.file_offset)
                 return BlockDigests.of_file(file, row.size, offset)
         except OSError:
             raise ctx_error("the block's data is missing") from None
@@ -203,12 +233,13 @@ class BlockStore:
             self._digests[block_id] = (received, digests.copy())
 
     def assemble(
-        self, ctxs: Sequence[Ctx], scope: str, file_size: int, joined: JoinedBlob
-    ) -> list[str]:
-        """Validate the ctx list of a mkfile and copy the blocks, in order, into ``joined``
-        with the digests kept as they arrived (the object is not hashed again).
+        self, ctxs: Sequence[Ctx], scope: str, file_size: int
+    ) -> tuple[NewBlob, list[str]]:
+        """Validate the ctx list of a mkfile and make the object's new blob of the blocks,
+        in order, with the digests kept as they arrived (the object is not hashed again):
+        their shared file itself where they lie in it as in the object, else a copy.
 
-        Returns the block ids, to be deleted once the object is stored.
+        Returns the blob and the block ids, to be deleted once the object is stored.
         """
         rows = [self._check(ctx, scope) for ctx in ctxs]
         for position, (ctx, row) in enumerate(zip(ctxs, rows, strict=True)):
@@ -229,17 +260,53 @@ class BlockStore:
         total = sum(row.size for row in rows)
         if total != file_size:
             raise bad_request(f"the blocks hold {total} bytes, not the fileSize {file_size}")
+        pieces = [self._digests_upto(row, row.size).piece_digests() for row in rows]
+        block_ids = [row.id for row in rows]
+        if self._adoptable(rows):
+            path = self.blobs.block_path(rows[0].file_id)
+            return AdoptedBlob(path, total, [d for part in pieces for d in part]), block_ids
+        joined = self.blobs.joined()
+        try:
+            for row, digests in zip(rows, pieces, strict=True):
+                path = self.blobs.block_path(row.file_id)
+                joined.append(path, row.file_offset, row.size, digests)
+        except BaseException:
+            joined.discard()
+            raise
+        return joined, block_ids
+
+    def _adoptable(self, rows: Sequence[BlockRow]) -> bool:
+        """The blocks lie in one file exactly as in the object, and no other live block
+        uses it: then the file can become the object. Claimed if so: no block joins it."""
+        file_id, position = rows[0].file_id, 0
         for row in rows:
-            digests = self._digests_upto(row, row.size)
-            joined.append(self.blobs.block_path(row.id), row.size, digests.piece_digests())
-        return [row.id for row in rows]
+            if row.file_id != file_id or row.file_offset != position:
+                return False
+            position += row.size
+        with self._db.transaction() as conn:
+            if users_of(conn, file_id) != len(rows):
+                return False
+            claim_shared_file(conn, file_id)
+        return True
 
     def discard(self, block_ids: Sequence[str]) -> None:
+        """Forget the blocks; remove each file no live block uses any more."""
         with self._db.transaction() as conn:
+            files = {
+                file_id
+                for block_id in block_ids
+                for (file_id,) in conn.execute(
+                    "SELECT CASE file WHEN '' THEN id ELSE file END FROM blocks WHERE id = ?",
+                    (block_id,),
+                )
+            }
             conn.executemany("DELETE FROM blocks WHERE id = ?", [(i,) for i in block_ids])
+            unused = [f for f in files if users_of(conn, f) == 0]
+            conn.executemany("DELETE FROM block_files WHERE id = ?", [(f,) for f in unused])
         for block_id in block_ids:
             self._digests.pop(block_id, None)
-            self.blobs.remove_block(block_id)
+        for file_id in unused:
+            self.blobs.remove_block(file_id)
 
     # -- finished uploads: a repeated mkfile gets the first one's answer -------------
 
@@ -250,6 +317,10 @@ class BlockStore:
                 "(digest, bucket, key, hash, body, expires_ms) VALUES (?, ?, ?, ?, ?, ?)",
                 (digest, bucket, key, hash_, body, self._clock() + self._ttl_ms),
             )
+
+    def forget_answer(self, digest: str) -> None:
+        with self._db.transaction() as conn:
+            conn.execute("DELETE FROM finished_uploads WHERE digest = ?", (digest,))
 
     def recall(self, digest: str) -> tuple[str, str, str, str] | None:
         """``(bucket, key, hash, body)`` of a finished mkfile with this digest."""
@@ -279,11 +350,22 @@ class BlockStore:
         return expired
 
     def prune_missing(self) -> None:
-        """Forget blocks whose file a crash left unwritten."""
-        gone = [i for i in self.live_ids() if not self.blobs.block_path(i).exists()]
+        """Forget blocks whose file a crash left unwritten (or made an object of)."""
+        with self._db.transaction() as conn:
+            rows = list(
+                conn.execute("SELECT id, CASE file WHEN '' THEN id ELSE file END FROM blocks")
+            )
+            shared = [file_id for (file_id,) in conn.execute("SELECT id FROM block_files")]
+            missing = [(f,) for f in shared if not self.blobs.block_path(f).exists()]
+            conn.executemany("DELETE FROM block_files WHERE id = ?", missing)
+        exists = self.blobs.block_path
+        gone = [block_id for block_id, file_id in rows if not exists(file_id).exists()]
         if gone:
             self.discard(gone)
 
-    def live_ids(self) -> set[str]:
+    def live_files(self) -> set[str]:
+        """The files in use under ``blocks/``: blocks' own, and shared ones."""
         with self._db.transaction() as conn:
-            return {block_id for (block_id,) in conn.execute("SELECT id FROM blocks")}
+            own = conn.execute("SELECT CASE file WHEN '' THEN id ELSE file END FROM blocks")
+            shared = conn.execute("SELECT id FROM block_files")
+            return {file_id for (file_id,) in [*own, *shared]}

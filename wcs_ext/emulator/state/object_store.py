@@ -209,7 +209,8 @@ class ObjectStore:
             with self._db.transaction() as conn:
                 stored, garbage = self._place(conn, record, overwrite=overwrite)
         except BaseException:
-            self._blobs.remove(blob)
+            if not writer.reclaim(self._blobs.path(blob)):
+                self._blobs.remove(blob)
             raise
         for name in garbage:
             self._blobs.remove(name)
