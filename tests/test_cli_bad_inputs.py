@@ -118,7 +118,7 @@ CASES: dict[str, Case] = {
         (*G, "stat", "wcs://e2e/a", "wcs://e2e/b"), 2, ("unexpected extra argument",)
     ),
     "missing-argument": Case((*G, "stat"), 2, ("Missing argument",)),
-    "get-without-url": Case((*G, "get"), 2, ("Missing argument 'URL'",)),
+    "get-without-url": Case((*G, "get"), 2, ("Missing argument 'URL|wcs://BUCKET/KEY'",)),
     "bucketstat-bad-date": Case(
         (*G, "bucketstat", "e2e", "--startdate", "2026-13-01"), 2, ("--startdate", "2026-13-01")
     ),

@@ -50,6 +50,8 @@ class Prepared:
     send_bytes: int
     ignored: int
     """Entries left alone with a warning (links, unreadable files, unsafe keys)."""
+    compared: bool
+    """Whether the two sides were compared (sync) or every file is sent (put/get -r)."""
     _run: Callable[[Report], None]
     _finish: Callable[[], None]
 
@@ -127,6 +129,7 @@ def prepare_upload(
         plan=plan,
         send_bytes=sum(sizes[rel] for rel in plan.send),
         ignored=len(tree.skipped),
+        compared=options.compare,
         run=run,
         finish=lambda: cache.save(tree.files),
     )
@@ -203,6 +206,7 @@ def prepare_download(
         plan=plan,
         send_bytes=sum(sizes[rel] for rel in plan.send),
         ignored=ignored + len(tree.skipped),
+        compared=options.compare,
         run=run,
         finish=lambda: cache.save(set(tree.files) | set(plan.send)),
     )

@@ -167,10 +167,13 @@ def _summary(state: CliState, report: ManyReport, prepared: Prepared, *, upward:
     if state.json_output:
         emit_json({"summary": counts | {"left_alone": prepared.ignored}})
     elif not state.quiet:
-        line = (
-            f"{moved} {counts[moved]}, skipped {counts['skipped']} (same content), "
-            f"deleted {counts['deleted']}, failed {failed}"
+        # put -r and get -r neither compare nor delete: no such counts to show.
+        compared = (
+            f", skipped {counts['skipped']} (same content), deleted {counts['deleted']}"
+            if prepared.compared
+            else ""
         )
+        line = f"{moved} {counts[moved]}{compared}, failed {failed}"
         if prepared.ignored:
             line += f"; {prepared.ignored} left alone (see the warnings)"
         echo(line)
