@@ -45,7 +45,6 @@ def file_of(path: Path, info: os.stat_result) -> LocalFile:
 class Skipped:
     rel: str
     reason: str
-    folder: bool = False
 
 
 @attrs.define
@@ -55,11 +54,9 @@ class LocalTree:
     skipped: list[Skipped] = attrs.field(factory=list)
 
     def protects(self, rel: str) -> bool:
-        """Whether ``rel`` is, or lies under, an entry the walk left alone."""
-        return any(
-            rel == entry.rel or (entry.folder and rel.startswith(entry.rel + "/"))
-            for entry in self.skipped
-        )
+        """Whether ``rel`` is, or lies under, an entry the walk left alone (under a link
+        to a folder too: nothing is written through it)."""
+        return any(rel == entry.rel or rel.startswith(entry.rel + "/") for entry in self.skipped)
 
 
 def _is_text(name: str) -> bool:
@@ -90,7 +87,7 @@ def scan(root: Path, selects: Callable[[str], bool]) -> LocalTree:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             if base:  # the root itself was checked by the caller
-                tree.skipped.append(Skipped(base.rstrip("/"), _unreadable(exc), folder=True))
+                tree.skipped.append(Skipped(base.rstrip("/"), _unreadable(exc)))
                 continue
             raise
         for entry in entries:
