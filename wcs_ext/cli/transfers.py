@@ -166,22 +166,23 @@ def multiput_command(state: CliState, target: str, local: str) -> None:
     _report(state, local, result)
 
 
-def _source(state: CliState, source: str) -> tuple[str, Path | None]:
-    """The URL to fetch and, for wcs://BUCKET/KEY, the default file (the key's last
-    component, made safe, in the current folder)."""
+def _source(state: CliState, source: str, filename: Path | None) -> tuple[str, Path]:
+    """The URL to fetch and the file to save it to: FILENAME, else the last component
+    of the key (wcs://BUCKET/KEY) or of the URL's path, made safe, in this folder."""
     if source.startswith("wcs://"):
         bucket, key = parse_object(source)
-        last = key.rstrip("/").rpartition("/")[2]
+        url = object_url(state.config(), bucket, key)
+        if filename is not None:
+            return url, filename
         try:
-            name = safe_name(last)
+            return url, path_inside(".", safe_name(key.rpartition("/")[2]))
         except WcsInputError:
             raise WcsInputError(f"cannot name a file after {source!r}: give FILENAME") from None
-        return object_url(state.config(), bucket, key), path_inside(".", name)
     if not source.startswith(("http://", "https://")):
         raise WcsInputError(
             f"expected a URL (http:// or https://) or wcs://BUCKET/KEY, got {source!r}"
         )
-    return source, None
+    return source, filename or path_inside(".", name_from_url(source))
 
 
 @click.command("get")
@@ -227,8 +228,7 @@ def get_command(
         return
     if filename is not None and filename.is_dir():
         raise WcsInputError(f"FILENAME is a directory: {filename} (give the file's path)")
-    url, default = _source(state, url)
-    dest = filename or default or path_inside(".", name_from_url(url))
+    url, dest = _source(state, url, filename)
     with (
         transfer_bar(dest.name, None, enabled=state.show_progress) as progress,
         _resumable("download"),
