@@ -259,3 +259,15 @@ def test_sync_down_keeps_hostile_keys_inside_the_target(
         "work/deep/target/fine/ü n.txt",
     ]
     assert sorted(os.listdir(outside)) == []
+
+
+def test_progress_is_a_bar_on_a_terminal_and_nothing_in_a_pipe(dl: Cli) -> None:
+    tree(dl.workdir / "src", {f"f{i}.txt": b"x" * i for i in range(12)})
+    code, stdout, terminal = dl.run_on_terminal(
+        "sync", "src", "wcs://e2e/sync-bar", config=dl.config
+    )
+    assert code == 0, terminal
+    assert "12/12" in terminal  # the files column of the bar, on stderr
+    assert last_line(stdout) == "sent 12, skipped 0 (same content), deleted 0, failed 0"
+    piped = dl.ok("sync", "src", "wcs://e2e/sync-bar")
+    assert piped.stderr == ""

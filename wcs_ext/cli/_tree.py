@@ -31,6 +31,7 @@ def jobs_option(function: F) -> F:
         "-j",
         "--jobs",
         type=click.IntRange(1, 64),
+        metavar="N",
         default=DEFAULT_JOBS,
         show_default=True,
         help="Files sent or fetched at once.",
