@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, each side by side with its baseline, ratios reported.
 
 ``python -m bench`` runs them all with their defaults; ``python -m bench upload`` (or
-``checksum``, ``wan``, ``storm``, ``start``, ``emulator``, ``memory``) runs one. For a
+``checksum``, ``wan``, ``storm``, ``start``, ``emulator``, ``sync``, ``memory``) runs one. For a
 benchmark's own options run its module: ``python -m bench.bench_upload --help``.
 """
 
@@ -17,6 +17,7 @@ from bench import (
     bench_memory,
     bench_start,
     bench_storm,
+    bench_sync,
     bench_upload,
     bench_wan,
     readme_table,
@@ -50,6 +51,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "emulator": (
         "emulator: its own CPU per GiB received from wcs-ext, against the one at 187deee",
         bench_emulator.main,
+    ),
+    "sync": (
+        "sync of 1,000 small files: -j 1 against the default, first run and nothing to send",
+        bench_sync.main,
     ),
     "memory": (
         "memory: a 1 TiB sparse multipart upload's peak RSS against a 1 GiB upload's",

@@ -118,7 +118,7 @@ CASES: dict[str, Case] = {
         (*G, "stat", "wcs://e2e/a", "wcs://e2e/b"), 2, ("unexpected extra argument",)
     ),
     "missing-argument": Case((*G, "stat"), 2, ("Missing argument",)),
-    "get-without-url": Case((*G, "get"), 2, ("Missing argument 'URL'",)),
+    "get-without-url": Case((*G, "get"), 2, ("Missing argument 'URL|wcs://BUCKET/KEY'",)),
     "bucketstat-bad-date": Case(
         (*G, "bucketstat", "e2e", "--startdate", "2026-13-01"), 2, ("--startdate", "2026-13-01")
     ),
@@ -132,12 +132,47 @@ CASES: dict[str, Case] = {
     "upload-id-with-slash": Case(
         (*G, "multiput", "wcs://e2e/x", "hello.txt", "--upload-id", "a/b"), 2, ("'a/b'",)
     ),
+    # many files: sync, recursive transfers, batches
+    "sync-two-local-sides": Case((*G, "sync", "adir", "other"), 2, ("one side must be",)),
+    "sync-two-remote-sides": Case(
+        (*G, "sync", "wcs://e2e/a", "wcs://e2e/b"), 2, ("one side must be",)
+    ),
+    "sync-missing-source": Case((*G, "sync", "nodir", "wcs://e2e/x"), 2, ("nodir",)),
+    "sync-file-as-source": Case(
+        (*G, "sync", "hello.txt", "wcs://e2e/x"), 2, ("not a directory", "hello.txt")
+    ),
+    "sync-negative-max-delete": Case(
+        (*G, "sync", "adir", "wcs://e2e/x", "--max-delete", "-1"), 2, ("--max-delete",)
+    ),
+    "sync-missing-exclude-from": Case(
+        (*G, "sync", "adir", "wcs://e2e/x", "--exclude-from", "none.txt"), 2, ("none.txt",)
+    ),
+    "sync-down-without-download-url": Case(
+        (*G, "sync", "wcs://e2e/x", "adir"), 2, ("download_url", "WCS_DOWNLOAD_URL")
+    ),
+    "get-key-without-download-url": Case(
+        (*G, "get", "wcs://e2e/x"), 2, ("download_url", "--configure")
+    ),
+    "get-key-ending-in-dots": Case(
+        (*G, "--download-url", "127.0.0.1:1", "get", "wcs://e2e/a/.."), 2, ("give FILENAME",)
+    ),
+    "put-r-without-remote": Case((*G, "put", "-r", "adir", "other"), 2, ("one side must be",)),
+    "put-r-jobs-zero": Case((*G, "put", "-r", "adir", "wcs://e2e/x", "-j", "0"), 2, ("--jobs",)),
+    "del-nothing": Case((*G, "del"), 2, ("no object given", "--from-file")),
+    "del-from-missing-file": Case((*G, "del", "--from-file", "none.txt"), 2, ("none.txt",)),
+    "del-from-file-bad-line": Case(
+        (*G, "del", "--from-file", "keys.txt"), 2, ("keys.txt: line 2", "'plain-key'")
+    ),
+    "cp-many-bad-destination": Case(
+        (*G, "cp", "wcs://e2e/a", "wcs://e2e/b", "backup/"), 2, ("'backup/'", "wcs://")
+    ),
 }
 
 
 def _write_workspace(root: Path, emulator: EmulatorProcess) -> None:
     (root / "hello.txt").write_bytes(b"hello wcs\n")
     (root / "adir").mkdir()
+    (root / "keys.txt").write_text("wcs://e2e/a\nplain-key\n")
     (root / "wcscfg").write_text(config_text(emulator))
     (root / "wrong.cfg").write_text(config_text(emulator, secret_key="not-the-secret"))
     (root / "latin1.cfg").write_bytes(b"[default]\naccess_key = caf\xe9\n")

@@ -175,11 +175,13 @@ def _validate_text(check: _Checker) -> None:
     for field in ("access_key", "secret_key"):
         if len(check.as_text(field)) == 1:
             raise check.fail(field, "must be empty or at least 2 characters long", show=False)
-    for field in ("put_url", "mgr_url"):
-        url = check.as_text(field)
+    for field in ("put_url", "mgr_url", "download_url"):
+        # `{bucket}` in download_url is filled in per object: check it as a host would be.
+        given = check.as_text(field)
+        url = given.replace("{bucket}", "bucket")
         if url and (problem := _url_problem(url)) is not None:
             raise WcsConfigError(
-                f"{check.origins[field].where}: {field}: unknown URL {shown(url)} ({problem}); "
+                f"{check.origins[field].where}: {field}: unknown URL {shown(given)} ({problem}); "
                 "expected host[:port][/path] or http(s)://host[:port][/path]"
             )
 

@@ -192,6 +192,19 @@ class WcsConfigFields:
     secret_key: str = setting("", secret=True)
     put_url: str = setting("")
     mgr_url: str = setting("")
+    # Not in the original: a bucket's download domain, so `get wcs://B/KEY` and the many-file
+    # commands can fetch objects by key. `{bucket}` in it stands for the bucket's name
+    # (`http://127.0.0.1:8080/dl/{bucket}`, `https://{bucket}.example.com`); without it
+    # the domain serves one bucket and the key follows it.
+    download_url: str = setting(
+        "",
+        option=CliOption(
+            "--download-url",
+            "URL",
+            "get: a bucket's download domain ({bucket}: its name).",
+            place=23,
+        ),
+    )
     block_size: int = setting(BLOCK_UNIT)
     bput_size: int = setting(BLOCK_UNIT)
     connection_retries: int = setting(3)

@@ -223,6 +223,12 @@ class WcsConfig(WcsConfigFields):
         """``mgr_url`` with its scheme (§1) and without a trailing ``/``."""
         return self._base_url("mgr_url")
 
+    @property
+    def download_base_url(self) -> str:
+        """``download_url`` with its scheme (§1) and without a trailing ``/``; it may
+        hold ``{bucket}``, filled in by :func:`wcs_ext.transfer.object_urls.object_url`."""
+        return self._base_url("download_url")
+
     def _base_url(self, name: str) -> str:
         self.require(name)
         value: str = getattr(self, name)

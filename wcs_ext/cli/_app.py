@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from .._settings_table import option_settings
-from . import jobs, listing, objects, transfers
+from . import jobs, listing, objects, sync_cmd, transfers
 from ._compat import normalize_argv
 from ._context import CliState, Interrupted
 from ._errors import (
@@ -165,6 +165,7 @@ for _command in (
     *objects.COMMANDS,
     *listing.COMMANDS,
     *transfers.COMMANDS,
+    *sync_cmd.COMMANDS,
     *jobs.COMMANDS,
 ):
     cli.add_command(_command)

@@ -68,13 +68,14 @@ class CliState:
         config = self.config_and_sources()[0]
         return config.with_overrides(**overrides) if overrides else config
 
-    def client(self) -> Wcs:
-        """One client per command; closed when the command ends."""
+    def client(self, **overrides: object) -> Wcs:
+        """One client per command; closed when the command ends. ``overrides``: settings
+        the command itself fixes (sync overwrites what changed), given on the first call."""
         if self._client is None:
             # Imported here: commands that never talk to WCS (etag, --help) skip httpx.
             from ..client import Wcs  # noqa: PLC0415
 
-            self._client = Wcs(self.config())
+            self._client = Wcs(self.config(**overrides))
             click.get_current_context().call_on_close(self._client.close)
         return self._client
 

@@ -1,10 +1,14 @@
-"""``stat``, ``del``, ``mv``, ``cp``, ``setdeadline``: one object at a time."""
+"""``stat``, ``del``, ``mv``, ``cp``, ``setdeadline``; ``del``, ``mv`` and ``cp`` also take
+many objects (``_batch.py``)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
 from ..errors import WcsInputError
+from ._batch import BatchVerb, batch_options, read_targets, run_batch_command
 from ._context import CliState, as_json, emit_json, pass_state
 from ._output import echo, human_size, local_time
 from ._urls import parse_object, parse_target
@@ -40,16 +44,33 @@ def stat_command(state: CliState, target: str) -> None:
         echo(f"{name + ':':15} {value}")
 
 
-@click.command("del")
-@click.argument("target", metavar="wcs://BUCKET/KEY")
+_BATCH = """\
+With several objects, or --from-file, the work is done as server-side fmgr jobs (split
+to the size the service takes), a line per object; the ones that failed are listed in
+the --failures file, which the next run takes as --from-file. Exit 1 if any failed."""
+
+
+@click.command("del", epilog=_BATCH)
+@click.argument("targets", metavar="wcs://BUCKET/KEY...", nargs=-1)
+@batch_options
 @pass_state
-def del_command(state: CliState, target: str) -> None:
-    """Delete an object (at once; for many keys see deletePrefix).
+def del_command(
+    state: CliState, targets: tuple[str, ...], from_file: str | None, failures_path: Path
+) -> None:
+    """Delete objects (one at once; several as jobs; for a whole prefix see deletePrefix).
 
     \b
-    Example:
+    Examples:
       $ wcs-ext del wcs://photos/2026/cat.jpg
+      $ wcs-ext del wcs://photos/a.jpg wcs://photos/b.jpg
+      $ wcs-ext --json listall wcs://tmp | jq -r '"wcs://tmp/" + .key' | wcs-ext del --from-file -
     """
+    if len(targets) != 1 or from_file is not None:
+        run_batch_command(
+            state, "delete", read_targets(targets, from_file), failures_path=failures_path
+        )
+        return
+    [target] = targets
     bucket, key = parse_object(target)
     result = state.client().delete(bucket, key)
     if state.json_output:
@@ -58,7 +79,7 @@ def del_command(state: CliState, target: str) -> None:
         state.say(f"deleted {target}")
 
 
-def _move_or_copy(state: CliState, verb: str, source: str, destination: str) -> None:
+def _move_or_copy(state: CliState, verb: BatchVerb, source: str, destination: str) -> None:
     src_bucket, src_key = parse_object(source)
     dst_bucket, dst_key = parse_target(destination)
     wcs = state.client()
@@ -71,32 +92,66 @@ def _move_or_copy(state: CliState, verb: str, source: str, destination: str) -> 
         state.say(f"{'moved' if verb == 'move' else 'copied'} {source} to {shown}")
 
 
-@click.command("mv")
-@click.argument("source", metavar="wcs://SRCBUCKET/SRCKEY")
-@click.argument("destination", metavar="wcs://DSTBUCKET[/DSTKEY]")
+def _many_or_one(
+    state: CliState,
+    verb: BatchVerb,
+    objects: tuple[str, ...],
+    from_file: str | None,
+    failures_path: Path,
+) -> None:
+    if not objects:
+        raise WcsInputError("missing the destination: wcs://DSTBUCKET[/DSTKEY]")
+    *sources, destination = objects
+    if len(sources) == 1 and from_file is None:
+        _move_or_copy(state, verb, sources[0], destination)
+        return
+    parse_target(destination)  # a bad destination fails before the sources are read
+    run_batch_command(
+        state,
+        verb,
+        read_targets(sources, from_file),
+        destination=destination,
+        failures_path=failures_path,
+    )
+
+
+_MANY_DESTINATION = """\
+With several sources, or --from-file, DST is wcs://DSTBUCKET[/PREFIX/]: each object
+keeps its key, after PREFIX. """
+
+
+@click.command("mv", epilog=_MANY_DESTINATION + _BATCH)
+@click.argument("objects", metavar="wcs://SRCBUCKET/SRCKEY... wcs://DSTBUCKET[/DSTKEY]", nargs=-1)
+@batch_options
 @pass_state
-def mv_command(state: CliState, source: str, destination: str) -> None:
-    """Move or rename an object (the key stays the same when DSTKEY is left out).
+def mv_command(
+    state: CliState, objects: tuple[str, ...], from_file: str | None, failures_path: Path
+) -> None:
+    """Move or rename objects (the key stays the same when DSTKEY is left out).
 
     \b
-    Example:
+    Examples:
       $ wcs-ext mv wcs://photos/tmp/cat.jpg wcs://archive/2026/cat.jpg
+      $ wcs-ext mv --from-file old.txt wcs://archive/2025/
     """
-    _move_or_copy(state, "move", source, destination)
+    _many_or_one(state, "move", objects, from_file, failures_path)
 
 
-@click.command("cp")
-@click.argument("source", metavar="wcs://SRCBUCKET/SRCKEY")
-@click.argument("destination", metavar="wcs://DSTBUCKET[/DSTKEY]")
+@click.command("cp", epilog=_MANY_DESTINATION + _BATCH)
+@click.argument("objects", metavar="wcs://SRCBUCKET/SRCKEY... wcs://DSTBUCKET[/DSTKEY]", nargs=-1)
+@batch_options
 @pass_state
-def cp_command(state: CliState, source: str, destination: str) -> None:
-    """Copy an object (the key stays the same when DSTKEY is left out).
+def cp_command(
+    state: CliState, objects: tuple[str, ...], from_file: str | None, failures_path: Path
+) -> None:
+    """Copy objects (the key stays the same when DSTKEY is left out).
 
     \b
-    Example:
+    Examples:
       $ wcs-ext cp wcs://photos/2026/cat.jpg wcs://backup
+      $ wcs-ext cp wcs://photos/a.jpg wcs://photos/b.jpg wcs://backup/photos/
     """
-    _move_or_copy(state, "copy", source, destination)
+    _many_or_one(state, "copy", objects, from_file, failures_path)
 
 
 def parse_days(text: str) -> int:
