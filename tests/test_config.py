@@ -70,6 +70,7 @@ DUMP_ORDER = [
     "detectNotifyURL",
     "download_parallel_threshold",
     "download_slice_size",
+    "download_url",
     "force",
     "hashAlgorithm",
     "ishttps",
@@ -125,11 +126,12 @@ def load_error(path: Path, env: dict[str, str], **kwargs: object) -> str:
 # the table of settings
 
 
-def test_all_43_keys_are_fields() -> None:
-    # The original's 38; max_concurrency, low_speed_limit and low_speed_time; and the two
-    # of downloads in slices (download_parallel_threshold, download_slice_size).
+def test_all_44_keys_are_fields() -> None:
+    # The original's 38; max_concurrency, low_speed_limit and low_speed_time; the two
+    # of downloads in slices (download_parallel_threshold, download_slice_size); and
+    # download_url, where wcs_ext.fs reads objects from.
     fields = [a.name for a in attrs.fields(WcsConfig)]
-    assert len(fields) == 43
+    assert len(fields) == 44
     assert list(FILE_KEYS) == fields
     assert sorted(FILE_KEYS.values()) == DUMP_ORDER
     assert FILE_KEYS["return_url"] == "returnUrl"
@@ -421,7 +423,7 @@ def test_precedence_chain_and_sources(tmp_path: Path, env: dict[str, str]) -> No
     assert sources["limit"] == f"profile prod in {path}"
     assert sources["deadline"] == "env WCS_DEADLINE"
     assert sources["traffic_limit"] == "override"
-    assert len(sources) == 43
+    assert len(sources) == 44
     assert set(sources) == set(FILE_KEYS)
 
 

@@ -335,6 +335,10 @@ class WcsConfigFields:
     # (a multiple of 4 MiB, the etag's piece) over `concurrency` connections; 0: never.
     download_parallel_threshold: int = setting(2 * BLOCK_UNIT)
     download_slice_size: int = setting(2 * BLOCK_UNIT)
+    # Not in the original: where objects are read from by wcs_ext.fs (a bucket's download
+    # domain; "{bucket}" in it stands for the bucket's name): objects at
+    # {download_url}/{key}, e.g. https://{bucket}.example.com or http://host/dl/{bucket}.
+    download_url: str = setting("")
 
 
 def _complete(attribute: attrs.Attribute[object]) -> Setting:
