@@ -64,4 +64,6 @@ def load_config(options: Mapping[str, Any]) -> WcsConfig:
             f"wcs:// needs {', '.join(missing)}: set them in storage_options, WCS_* "
             f"variables or the config file{hint}"
         )
-    return config.with_overrides(overwrite=1, mode=None, limit=1000)
+    # Full pages unless a page size is asked for (the config's limit is the CLI's).
+    pages = {} if "limit" in options else {"limit": 1000}
+    return config.with_overrides(overwrite=1, mode=None, **pages)

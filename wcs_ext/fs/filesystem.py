@@ -298,6 +298,8 @@ class AsyncWcsFileSystem(AsyncFileSystem):  # type: ignore[misc]  # fsspec has n
     async def _pipe_file(
         self, path: str, value: bytes, mode: str = "overwrite", **kwargs: Any
     ) -> None:
+        if mode == "create":
+            await self._refuse_existing(path)
         writer = await self._object_writer(path, overwrite=mode == "overwrite")
         data, size, sent = memoryview(value), writer.block_size, 0
         with os_errors(self._strip_protocol(path)):
@@ -320,10 +322,17 @@ class AsyncWcsFileSystem(AsyncFileSystem):  # type: ignore[misc]  # fsspec has n
         bucket, key = self._object(rpath)
         with os_errors(self._strip_protocol(rpath)):
             if mode == "create":
+                await self._refuse_existing(rpath)
                 await self._put_new(lpath, bucket, key)
             else:
                 await self._wcs().upload_file(lpath, bucket, key, progress=_progress_to(callback))
         self.invalidate_cache(rpath)
+
+    async def _refuse_existing(self, path: str) -> None:
+        # The server refuses too (overwrite 0), but takes the same bytes again as a
+        # repeated upload: "create" must fail whatever the bytes.
+        if await self._exists(path, refresh=True):
+            raise FileExistsError(f"wcs://{self._strip_protocol(path)} exists")
 
     async def _put_new(self, lpath: str, bucket: str, key: str) -> None:
         """Upload that the server refuses when the key exists (``mode='create'``)."""
