@@ -90,10 +90,7 @@ class AsyncObjectWriter:
         await self._send(data)
 
     async def _send(self, data: bytes) -> None:
-        if self._broken:
-            raise WcsInputError(
-                f"an earlier block of wcs://{self._job.bucket}/{self._job.key} failed"
-            )
+        self._refuse_if_broken()
         block = BlockSpan(len(self._states), self._sent, len(data))
         try:
             # One block at a time, its chunks in order: a pool of one runs them.
@@ -112,13 +109,16 @@ class AsyncObjectWriter:
             raise
         self._sent += len(data)
 
-    async def commit(self, last: bytes = b"") -> UploadResult:
-        """Make the object from the blocks sent and ``last`` (the rest, shorter than a
-        block or empty); its hash is checked against the etag of every byte sent."""
+    def _refuse_if_broken(self) -> None:
         if self._broken:
             raise WcsInputError(
                 f"wcs://{self._job.bucket}/{self._job.key} was not written: a block failed"
             )
+
+    async def commit(self, last: bytes = b"") -> UploadResult:
+        """Make the object from the blocks sent and ``last`` (the rest, shorter than a
+        block or empty); its hash is checked against the etag of every byte sent."""
+        self._refuse_if_broken()
         job = self._job
         if not self._states:
             return await self._form_upload(last)
