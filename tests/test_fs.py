@@ -225,8 +225,9 @@ def test_pickle_holds_no_secret_and_finds_the_config_again(
     # An explicit secret stays behind: the copy looks for its own, and says where.
     monkeypatch.delenv("WCS_SECRET_KEY", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.wcscfg to find one in
+    unpickled = pickle.loads(pickle.dumps(explicit))  # unused copies need no settings
     with pytest.raises(WcsConfigError, match="never pickled") as error:
-        pickle.loads(pickle.dumps(explicit))
+        unpickled.cat(f"{folder}/p")
     assert secret not in str(error.value)
     monkeypatch.setenv("WCS_SECRET_KEY", secret)
     assert pickle.loads(pickle.dumps(explicit)).cat(f"{folder}/p") == b"p"
@@ -304,5 +305,6 @@ def test_unknown_options_and_missing_settings_are_clear(
         monkeypatch.delenv(f"WCS_{name}", raising=False)
     with pytest.raises(TypeError, match="unknown storage option"):
         WcsFileSystem(anon=True, skip_instance_cache=True)
+    unset = WcsFileSystem(skip_instance_cache=True)
     with pytest.raises(WcsConfigError, match="access_key, secret_key, put_url, mgr_url"):
-        WcsFileSystem(skip_instance_cache=True)
+        unset.ls("e2e")

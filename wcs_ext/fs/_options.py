@@ -19,7 +19,7 @@ from .._settings_table import BY_FIELD
 from ..config import WcsConfig
 from ..errors import WcsConfigError
 
-__all__ = ["CONFIG_OPTIONS", "load_config", "without_secrets"]
+__all__ = ["CONFIG_OPTIONS", "check_options", "load_config", "without_secrets"]
 
 CONFIG_OPTIONS = frozenset({"config", "profile"})
 """The options that say where the config is, besides the settings by name."""

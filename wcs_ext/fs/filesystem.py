@@ -29,7 +29,7 @@ from .._async.transfer.object_io import AsyncObjectWriter
 from ..config import WcsConfig
 from ..errors import WcsConflictError, WcsNotFoundError
 from ..transfer.progress import TransferProgress
-from ._options import load_config, without_secrets
+from ._options import check_options, load_config, without_secrets
 from ._paths import (
     Info,
     bucket_entry,
@@ -73,7 +73,11 @@ class AsyncWcsFileSystem(AsyncFileSystem):  # type: ignore[misc]  # fsspec has n
         max_paths: int | None = None,
         **options: Any,
     ) -> None:
-        self._config: WcsConfig = load_config(options)
+        check_options(options)
+        # Loaded on first use, not here: a pickled copy is also unpickled where it is
+        # never used (a Dask scheduler), which need not have the settings.
+        self._given = options
+        self._loaded: WcsConfig | None = None
         self._options = without_secrets(options)
         super().__init__(
             asynchronous=asynchronous,
@@ -112,6 +116,12 @@ class AsyncWcsFileSystem(AsyncFileSystem):  # type: ignore[misc]  # fsspec has n
                 self._loop = get_loop()
         loop: asyncio.AbstractEventLoop | None = self._loop
         return loop
+
+    @property
+    def _config(self) -> WcsConfig:
+        if self._loaded is None:
+            self._loaded = load_config(self._given)
+        return self._loaded
 
     def _wcs(self) -> AsyncWcs:
         owner = (os.getpid(), asyncio.get_running_loop())
