@@ -17,26 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fsspec.asyn import AsyncFileSystem, get_loop
 from fsspec.callbacks import DEFAULT_CALLBACK
 
-from .._async.client import AsyncWcs
 from .._async.transfer.object_io import AsyncObjectWriter
-from ..config import WcsConfig
 from ..errors import WcsConflictError, WcsNotFoundError
 from ..transfer.progress import TransferProgress
-from ._options import check_options, load_config, without_secrets
+from ._listing import WcsListing
 from ._paths import (
-    Info,
-    bucket_entry,
     checksum_of,
-    directory_entry,
-    file_entry,
-    object_url,
     os_errors,
     split_path,
 )
@@ -47,7 +39,7 @@ __all__ = ["AsyncWcsFileSystem", "WcsFileSystem"]
 _WRITE_MODES = frozenset({"wb", "xb"})
 
 
-class AsyncWcsFileSystem(AsyncFileSystem):  # type: ignore[misc]  # fsspec has no types
+class AsyncWcsFileSystem(WcsListing):
     """WCS buckets as an fsspec filesystem, awaited (``asynchronous=True``: call the
     ``_ls``, ``_cat_file``, ``_pipe_file``... coroutines from your own event loop).
 
@@ -57,224 +49,6 @@ class AsyncWcsFileSystem(AsyncFileSystem):  # type: ignore[misc]  # fsspec has n
     as the command line reads them; plus fsspec's ``use_listings_cache``,
     ``listings_expiry_time``, ``max_paths``, ``batch_size`` and ``loop``.
     """
-
-    protocol = "wcs"
-    root_marker = ""
-    _pid: int  # set by AsyncFileSystem: the process that made the instance
-
-    def __init__(
-        self,
-        *,
-        asynchronous: bool = True,
-        loop: asyncio.AbstractEventLoop | None = None,
-        batch_size: int | None = None,
-        use_listings_cache: bool = True,
-        listings_expiry_time: float | None = None,
-        max_paths: int | None = None,
-        **options: Any,
-    ) -> None:
-        check_options(options)
-        # Loaded on first use, not here: a pickled copy is also unpickled where it is
-        # never used (a Dask scheduler), which need not have the settings.
-        self._given = options
-        self._loaded: WcsConfig | None = None
-        self._options = without_secrets(options)
-        super().__init__(
-            asynchronous=asynchronous,
-            loop=loop,
-            batch_size=batch_size,
-            use_listings_cache=use_listings_cache,
-            listings_expiry_time=listings_expiry_time,
-            max_paths=max_paths,
-        )
-        self._client: AsyncWcs | None = None
-        self._client_owner: tuple[int, asyncio.AbstractEventLoop] | None = None
-
-    # -- what is kept, shown and pickled --------------------------------------------
-
-    @property
-    def storage_options(self) -> dict[str, Any]:
-        """The options this filesystem was made with, without the secret key: fsspec
-        pickles and serialises these, so a copy elsewhere finds its own secret."""
-        return self._public_options
-
-    @storage_options.setter
-    def storage_options(self, options: Mapping[str, Any]) -> None:
-        self._public_options = without_secrets(options)
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}" for name, value in sorted(self._options.items()))
-        return f"{type(self).__name__}({shown})"
-
-    @property
-    def loop(self) -> asyncio.AbstractEventLoop | None:
-        # fsspec refuses a blocking call after fork; a forked child gets fsspec's new
-        # I/O loop instead, and (see _wcs) a client of its own.
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
-            if not self.asynchronous:
-                self._loop = get_loop()
-        loop: asyncio.AbstractEventLoop | None = self._loop
-        return loop
-
-    @property
-    def _config(self) -> WcsConfig:
-        if self._loaded is None:
-            self._loaded = load_config(self._given)
-        return self._loaded
-
-    def _wcs(self) -> AsyncWcs:
-        owner = (os.getpid(), asyncio.get_running_loop())
-        if self._client is None or self._client_owner != owner:
-            # A client's connections belong to one process and to the loop that opened
-            # them: a new process or loop gets its own (the old one is left unclosed,
-            # as its sockets are not ours to close from here).
-            self._client = AsyncWcs(self._config)
-            self._client_owner = owner
-        return self._client
-
-    @property
-    def write_block_size(self) -> int:
-        """The size of every block of a write but the last (``block_size`` of the config)."""
-        return self._config.block_size
-
-    async def _object_writer(self, path: str, *, overwrite: bool) -> AsyncObjectWriter:
-        """A writer of the object at ``path`` (made on the loop whose client it uses)."""
-        bucket, key = self._object(path)
-        return AsyncObjectWriter(self._wcs(), bucket, key, overwrite=overwrite)
-
-    def _object(self, path: str) -> tuple[str, str]:
-        bucket, key = split_path(self._strip_protocol(path))
-        if not bucket or not key:
-            raise IsADirectoryError(f"wcs://{bucket}: not an object (a bucket)")
-        return bucket, key
-
-    def _url(self, path: str) -> str:
-        return object_url(self._config.download_url, *self._object(path))
-
-    # -- the listings cache ---------------------------------------------------------
-
-    def invalidate_cache(self, path: str | None = None) -> None:
-        if path is None:
-            self.dircache.clear()
-        else:
-            # The path's own listing and every folder above it may have changed.
-            path = self._strip_protocol(path)
-            while True:
-                self.dircache.pop(path, None)
-                if not path:
-                    break
-                path = self._parent(path)
-        super().invalidate_cache(path)
-
-    # -- listing --------------------------------------------------------------------
-
-    async def _ls(
-        self, path: str, detail: bool = True, refresh: bool = False, **kwargs: Any
-    ) -> Any:
-        path = self._strip_protocol(path)
-        entries: list[Info] | None = None
-        if not refresh and path in self.dircache:
-            entries = self.dircache[path]
-        if entries is None:
-            entries = await self._list_folder(path)
-        return entries if detail else [entry["name"] for entry in entries]
-
-    async def _list_folder(self, path: str) -> list[Info]:
-        wcs = self._wcs()
-        if not path:
-            with os_errors(path):
-                entries = [bucket_entry(b.name) for b in await wcs.list_buckets()]
-            self.dircache[path] = entries
-            return entries
-        bucket, key = split_path(path)
-        entries = []
-        with os_errors(path):
-            # mode 0: one level, with the folders below as common prefixes.
-            async for page in wcs.iter_pages(bucket, prefix=f"{key}/" if key else None, mode=0):
-                entries += [directory_entry(bucket, prefix) for prefix in page.common_prefixes]
-                entries += [file_entry(bucket, item) for item in page.items]
-        if not entries and key:
-            return [await self._stat(bucket, key)]  # a file lists as itself
-        self.dircache[path] = entries
-        return entries
-
-    async def _stat(self, bucket: str, key: str) -> Info:
-        with os_errors(f"{bucket}/{key}"):
-            found = await self._wcs().stat(bucket, key)
-        return {**file_entry(bucket, found), "name": f"{bucket}/{key}"}
-
-    async def _info(self, path: str, **kwargs: Any) -> Info:
-        path = self._strip_protocol(path)
-        if not path:
-            return bucket_entry("")
-        cached = self._cached_info(path)
-        if cached is not None:
-            return cached
-        bucket, key = split_path(path)
-        wcs = self._wcs()
-        with os_errors(path):
-            if not key:
-                await wcs.list_objects(bucket, limit=1)  # a missing bucket is a 404
-                return bucket_entry(bucket)
-            try:
-                return await self._stat(bucket, key)
-            except FileNotFoundError:
-                page = await wcs.list_objects(bucket, prefix=f"{key}/", limit=1)
-                if page.items or page.common_prefixes:
-                    return directory_entry(bucket, key)
-                raise
-
-    def _cached_info(self, path: str) -> Info | None:
-        if path in self.dircache:
-            bucket, key = split_path(path)
-            return directory_entry(bucket, key) if key else bucket_entry(bucket)
-        parent = self._parent(path)
-        if parent not in self.dircache:
-            return None
-        for entry in self.dircache[parent]:
-            if entry["name"] == path:
-                found: Info = entry
-                return found
-        raise FileNotFoundError(path)  # the parent was listed without it
-
-    async def _find(
-        self,
-        path: str,
-        maxdepth: int | None = None,
-        withdirs: bool = False,
-        detail: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        path = self._strip_protocol(path)
-        bucket, key = split_path(path)
-        if maxdepth is not None or not bucket:
-            return await super()._find(path, maxdepth, withdirs=withdirs, detail=detail, **kwargs)
-        found: dict[str, Info] = {}
-        with os_errors(path):
-            # A flat listing (no mode): every key below, page by page, in one pass.
-            async for item in self._wcs().iter_objects(bucket, prefix=f"{key}/" if key else None):
-                entry = file_entry(bucket, item)
-                found[entry["name"]] = entry
-                if withdirs:
-                    self._add_folders(found, path, entry["name"])
-        if found and withdirs:
-            found[path] = directory_entry(bucket, key) if key else bucket_entry(bucket)
-        if not found and key:
-            try:
-                info = await self._info(path)
-            except FileNotFoundError:
-                info = {}
-            if info.get("type") == "file":
-                found[path] = info
-        names = sorted(found)
-        return {name: found[name] for name in names} if detail else names
-
-    def _add_folders(self, found: dict[str, Info], root: str, name: str) -> None:
-        folder = self._parent(name)
-        while folder != root and folder not in found and len(folder) > len(root):
-            found[folder] = directory_entry(*split_path(folder))
-            folder = self._parent(folder)
 
     # -- reading --------------------------------------------------------------------
 
