@@ -45,8 +45,8 @@ check-generated: venv
 	@echo "generated code: up to date"
 
 lint: venv
-	ruff check wcs_ext tests bench scripts generator
-	ruff format --check wcs_ext tests bench scripts generator
+	ruff check wcs_ext tests bench scripts generator examples
+	ruff format --check wcs_ext tests bench scripts generator examples
 	python -m openapi_spec_validator spec/wcs.yaml
 
 typecheck: venv

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from bench import (
     bench_checksum,
+    bench_dask,
     bench_emulator,
     bench_etag,
     bench_memory,
@@ -59,6 +60,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "memory": (
         "memory: a 1 TiB sparse multipart upload's peak RSS against a 1 GiB upload's",
         bench_memory.main,
+    ),
+    "dask": (
+        "dask: a job over 200 wcs:// objects with 1 and 2 worker processes",
+        bench_dask.main,
     ),
 }
 

@@ -106,6 +106,7 @@ class Emulator:
         info = json.loads(ready)
         self.put_url: str = info["put_url"]
         self.mgr_url: str = info["mgr_url"]
+        self.download_url: str = info["download_url"]
         self.pid = self._proc.pid
 
     def stop(self) -> None:

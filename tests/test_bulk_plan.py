@@ -218,3 +218,30 @@ def test_the_walk_takes_regular_files_and_leaves_links_alone(tmp_path: Path) -> 
     assert all("symbolic link" in entry.reason for entry in tree.skipped)
     assert tree.protects("link")
     assert not tree.protects("sub/a b.txt")
+
+
+# -- where a download goes ---------------------------------------------------------------
+
+
+def test_a_folder_made_by_another_download_meanwhile_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Downloads run in parallel: between one finding a folder missing and making it,
+    another may make it. That is the folder wanted, not a failure (seen in `get -r`)."""
+    from wcs_ext.bulk.tree_run import safe_destination
+
+    real_lstat = Path.lstat
+    raced: list[Path] = []
+
+    def lstat_before_the_other(self: Path) -> os.stat_result:
+        if self.name == "sub dir" and not raced:
+            raced.append(self)
+            self.mkdir()  # the other download, in between
+            raise FileNotFoundError(self)
+        return real_lstat(self)
+
+    monkeypatch.setattr(Path, "lstat", lstat_before_the_other)
+    target = safe_destination(tmp_path, "sub dir/b.txt")
+    assert raced
+    assert target == tmp_path / "sub dir" / "b.txt"
+    assert (tmp_path / "sub dir").is_dir()

@@ -127,8 +127,9 @@ def load_error(path: Path, env: dict[str, str], **kwargs: object) -> str:
 
 
 def test_all_44_keys_are_fields() -> None:
-    # The original's 38; max_concurrency, low_speed_limit and low_speed_time; and the two
-    # of downloads in slices (download_parallel_threshold, download_slice_size); download_url.
+    # The original's 38; max_concurrency, low_speed_limit and low_speed_time; the two
+    # of downloads in slices (download_parallel_threshold, download_slice_size); and
+    # download_url, where `get wcs://B/KEY`, the many-file commands and wcs_ext.fs read.
     fields = [a.name for a in attrs.fields(WcsConfig)]
     assert len(fields) == 44
     assert list(FILE_KEYS) == fields

@@ -17,8 +17,9 @@ T = TypeVar("T")
 
 @attrs.frozen(kw_only=True)
 class Operation(Generic[T]):
-    """One WCS call: the request (from the endpoint's typed ``build_request``), which
-    host takes it, and how its answer is read (``parse``, for 2xx/3xx answers).
+    """One WCS call: the request (from the endpoint's typed ``build_request``; for the
+    ``download`` host, a plain GET of an object's URL), which host takes it, and how its
+    answer is read (``parse``, for 2xx/3xx answers).
 
     ``idempotent`` calls may be repeated after an ambiguous failure (a read timeout, a
     500); the others (delete, move, job submissions) only when the request provably did
@@ -26,7 +27,7 @@ class Operation(Generic[T]):
     """
 
     what: str
-    host: Literal["put", "mgr"]
+    host: Literal["put", "mgr", "download"]
     request: RequestArgs
     parse: Callable[[httpx.Response], T]
     idempotent: bool = True

@@ -15,12 +15,15 @@ from .resources.live import AsyncLive
 from .resources.media import AsyncFopsJobs, AsyncMedia
 from .resources.objects import AsyncObjects
 from .transfer.download import AsyncDownloads
+from .transfer.object_io import AsyncObjectIO
 from .transfer.uploads import AsyncUploads
 
 __all__ = ["AsyncWcs"]
 
 
-class AsyncWcs(AsyncUploads, AsyncDownloads, AsyncObjects, AsyncBuckets, AsyncMedia, AsyncLive):
+class AsyncWcs(
+    AsyncUploads, AsyncDownloads, AsyncObjectIO, AsyncObjects, AsyncBuckets, AsyncMedia, AsyncLive
+):
     """A WCS account: uploads go to ``put_url``, everything else to ``mgr_url``.
 
     Safe to share between tasks (and, for the synchronous client, threads); reuse one

@@ -17,12 +17,13 @@ from .resources.live import SyncLive
 from .resources.media import FopsJobs, SyncMedia
 from .resources.objects import SyncObjects
 from .transfer.download import SyncDownloads
+from .transfer.object_io import SyncObjectIO
 from .transfer.uploads import SyncUploads
 
 __all__ = ["Wcs"]
 
 
-class Wcs(SyncUploads, SyncDownloads, SyncObjects, SyncBuckets, SyncMedia, SyncLive):
+class Wcs(SyncUploads, SyncDownloads, SyncObjectIO, SyncObjects, SyncBuckets, SyncMedia, SyncLive):
     """A WCS account: uploads go to ``put_url``, everything else to ``mgr_url``.
 
     Safe to share between tasks (and, for the synchronous client, threads); reuse one

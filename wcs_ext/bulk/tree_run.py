@@ -104,8 +104,11 @@ def safe_destination(root: Path, rel: str) -> Path:
         try:
             info = current.lstat()
         except FileNotFoundError:
-            current.mkdir()
-            continue
+            try:
+                current.mkdir()
+                continue
+            except FileExistsError:  # another download made it meanwhile: look again
+                info = current.lstat()
         if not stat.S_ISDIR(info.st_mode):
             raise WcsInputError(f"{current} is not a folder (a link or a file): not written")
     target = path_inside(current, name)

@@ -1,0 +1,162 @@
+"""Object I/O for file-like use (``wcs_ext.fs``): a byte range of an object read into
+memory, and an object written block by block as its bytes come.
+
+:class:`AsyncObjectWriter` sends every full block (mkblk/bput, each chunk's crc32 and
+offset checked, as ``multipart.py`` does) while the caller is still writing, and makes
+the object only at :meth:`~AsyncObjectWriter.commit` (mkfile, its hash checked against
+the etag of the bytes sent). Until then nothing is visible under the key: a writer that
+is abandoned, or whose block failed, leaves only unmerged blocks, which the server
+purges. An object that fits in one block goes as one form upload at commit.
+"""
+
+from __future__ import annotations
+
+import io
+
+import httpx
+
+from ..._operation import Operation
+from ..._policy import upload_tokens
+from ...errors import WcsAPIError, WcsInputError
+from ...models import UploadResult
+from ...protocol.blocks import BlockSpan, new_upload_batch
+from ...protocol.checksum import EtagHasher
+from ...transfer.progress import ProgressTracker
+from ...transfer.record import BlockState
+from ...transfer.upload_plan import UploadJob, verify_hash
+from .._io import BytesReader, WorkerPool
+from .multipart import AsyncMultipartUploads
+
+__all__ = ["AsyncObjectIO", "AsyncObjectWriter"]
+
+_RANGE_NOT_SATISFIABLE = 416
+
+
+def range_operation(url: str, start: int, end: int | None) -> Operation[bytes]:
+    """A GET of ``url``'s bytes ``start`` up to ``end`` (exclusive; None: to the end)."""
+    what = f"read {url}"
+    last = "" if end is None else str(end - 1)
+    headers = {} if start == 0 and end is None else {"Range": f"bytes={start}-{last}"}
+
+    def read(response: httpx.Response) -> bytes:
+        if response.status_code == 206 or not headers:
+            return response.content
+        # A server that ignores Range answers 200 with the whole object.
+        return response.content[start:end]
+
+    return Operation(
+        what=what,
+        host="download",
+        request={"method": "GET", "url": url, "headers": headers},
+        parse=read,
+    )
+
+
+class AsyncObjectWriter:
+    """One object being written: :meth:`write_block` for each full block, then
+    :meth:`commit` with the rest. Nothing exists under the key before the commit."""
+
+    def __init__(
+        self, client: AsyncMultipartUploads, bucket: str, key: str, *, overwrite: bool
+    ) -> None:
+        config = client._transfer_config
+        self.block_size = config.block_size
+        self._client = client
+        policy_config = client.config.with_overrides(overwrite=1 if overwrite else 0)
+        self._job = UploadJob(
+            bucket=bucket,
+            key=key,
+            requests=client._upload_requests,
+            tokens=upload_tokens(policy_config, bucket, key),
+            batch=new_upload_batch(),
+            config=config,
+            progress=ProgressTracker(None, None),
+        )
+        self._states: dict[int, BlockState] = {}
+        self._sent = 0
+        self._broken = False
+
+    @property
+    def bytes_sent(self) -> int:
+        """Bytes of the blocks the server acknowledged so far."""
+        return self._sent
+
+    async def write_block(self, data: bytes) -> None:
+        """Send one full block (``block_size`` bytes); the object is not made yet."""
+        if len(data) != self.block_size:
+            raise WcsInputError(
+                f"a block before the last must hold {self.block_size} bytes, got {len(data)}"
+            )
+        await self._send(data)
+
+    async def _send(self, data: bytes) -> None:
+        self._refuse_if_broken()
+        block = BlockSpan(len(self._states), self._sent, len(data))
+        try:
+            # One block at a time, its chunks in order: a pool of one runs them.
+            async with WorkerPool(1) as pool:
+                await pool.submit(
+                    self._client._send_block,
+                    self._job,
+                    block,
+                    None,
+                    BytesReader(data, self._sent),
+                    pool,
+                    self._states,
+                )
+        except BaseException:
+            self._broken = True  # a commit now would make an object with a hole
+            raise
+        self._sent += len(data)
+
+    def _refuse_if_broken(self) -> None:
+        if self._broken:
+            raise WcsInputError(
+                f"wcs://{self._job.bucket}/{self._job.key} was not written: a block failed"
+            )
+
+    async def commit(self, last: bytes = b"") -> UploadResult:
+        """Make the object from the blocks sent and ``last`` (the rest, shorter than a
+        block or empty); its hash is checked against the etag of every byte sent."""
+        self._refuse_if_broken()
+        job = self._job
+        if not self._states:
+            return await self._form_upload(last)
+        if last:
+            await self._send(last)
+        states = [self._states[index] for index in range(len(self._states))]
+        return await self._client._finish(job, self._sent, states)
+
+    async def _form_upload(self, data: bytes) -> UploadResult:
+        job = self._job
+        op = job.requests.form_upload(
+            job.tokens.token(), job.bucket, job.key, io.BytesIO(data), len(data)
+        )
+        result = await self._client._run(op, job.config.retries.form)
+        hasher = EtagHasher()
+        hasher.update(data)
+        return verify_hash(result, hasher.etag())
+
+
+class AsyncObjectIO(AsyncMultipartUploads):
+    """Ranged reads into memory and block-by-block writers, for file-like access."""
+
+    async def read_range(self, url: str, start: int = 0, end: int | None = None) -> bytes:
+        """The bytes of the object at ``url`` from ``start`` up to ``end`` (exclusive;
+        None: to its end), in memory. A range past the end is empty."""
+        if start < 0 or (end is not None and end < start):
+            raise WcsInputError(f"bad byte range {start}..{end}")
+        if end == start:
+            return b""
+        try:
+            return await self._run(range_operation(url, start, end))
+        except WcsAPIError as exc:
+            if exc.status == _RANGE_NOT_SATISFIABLE:
+                return b""
+            raise
+
+    def object_writer(self, bucket: str, key: str, *, overwrite: bool = True) -> AsyncObjectWriter:
+        """A writer of ``bucket/key``; with ``overwrite=False`` the commit fails with
+        :class:`~wcs_ext.errors.WcsConflictError` when the key exists (the server checks)."""
+        self._check_open()
+        return AsyncObjectWriter(self, bucket, key, overwrite=overwrite)
