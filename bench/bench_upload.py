@@ -2,14 +2,15 @@
 
 Run from the project root::
 
-    python -m bench.bench_upload                       # 256 MiB, 3 runs, RSS and sweep
+    python -m bench.bench_upload                       # 1 GiB, 3 runs, and RSS
+    python -m bench.bench_upload --sweep               # and pinned concurrency 1, 2, 4, 8
     python -m bench.bench_upload --size-mib 64 --runs 5 --skip-rss
 
 What it measures, all in ONE run against ONE emulator (``wcs-ext emulator`` started in a
 temporary directory, on 127.0.0.1):
 
-1. A multipart upload of a random file (default 256 MiB; blocks and chunks of 4 MiB,
-   4 blocks in flight) with wcs-ext (``Wcs.multipart_upload``) and with the original
+1. A multipart upload of a random file (default 1 GiB; blocks and chunks of 4 MiB,
+   4 blocks in flight at first) with wcs-ext (``Wcs.multipart_upload``) and with the original
    (``Client.multipart_upload``, from its own virtualenv, see ``tests/original_sdk.py``),
    alternating A B A B, plus wcs-ext at its default concurrency when that is not 4.
    Every upload runs in a fresh child process, so start-up and memory are comparable;
@@ -17,7 +18,7 @@ temporary directory, on 127.0.0.1):
    child's whole life (interpreter, imports, upload) as seen from here.
 2. Peak RSS (VmHWM, read by the child itself) of uploading 64 MiB and 1 GiB: memory
    that grows with the file size is a bug.
-3. wcs-ext's concurrency 1, 2, 4, 8: so its default is chosen by measurement.
+3. With ``--sweep``, wcs-ext pinned at 1, 2, 4, 8 at once: how the default compares.
 
 Every upload's answered hash is checked against the file's etag, then the object is
 deleted. The files and the emulator's storage go to ``/dev/shm`` when it has room (else
@@ -423,10 +424,12 @@ def work_root(needed: int) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--size-mib", type=int, default=256, help="size of the compared upload")
+    parser.add_argument("--size-mib", type=int, default=1024, help="size of the compared upload")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per client")
     parser.add_argument("--skip-rss", action="store_true", help="skip the 64 MiB / 1 GiB RSS")
-    parser.add_argument("--skip-sweep", action="store_true", help="skip the concurrency sweep")
+    parser.add_argument(
+        "--sweep", action="store_true", help="also time pinned concurrencies 1, 2, 4, 8"
+    )
     parser.add_argument(
         "--rss-sizes",
         default="64,1024",
@@ -466,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             up.wcs_ext(path, 4)
             up.original(path)
             report["comparison"] = compare(up, path, args.runs)
-            if not args.skip_sweep:
+            if args.sweep:
                 report["concurrency_sweep"] = sweep(up, path, args.runs)
             path.unlink()
             if sizes:

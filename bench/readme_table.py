@@ -111,6 +111,30 @@ def memory_rows(report: Report) -> Iterator[Row]:
     )
 
 
+def sync_rows(report: Report) -> Iterator[Row]:
+    medians = report["medians_s"]
+    default = next(name for name in medians if "default" in name)
+    cells = "; ".join(
+        f"{name.replace(' (default)', '')}: {runs['first']:.1f} s / {runs['second']:.1f} s"
+        for name, runs in sorted(medians.items(), key=lambda item: item[0] != default)
+    )
+    label = (
+        f"`sync` of {report['files']:,} files of {report['size'] // 1024} KiB: first run / "
+        "nothing to send"
+    )
+    yield (label, cells, "— (no sync)")
+
+
+def dask_rows(report: Report) -> Iterator[Row]:
+    medians = report["median_seconds"]
+    yield (
+        f"Dask job over {report['objects']} `wcs://` objects (put, etag check)",
+        f"2 workers {medians['2']:.1f} s, 1 worker {medians['1']:.1f} s "
+        f"({report['ratio_1_over_2']:.2f}x)",
+        "— (no filesystem)",
+    )
+
+
 RENDERERS: dict[str, Callable[[Report], Iterator[Row]]] = {
     "upload": upload_rows,
     "wan": wan_rows,
@@ -119,6 +143,8 @@ RENDERERS: dict[str, Callable[[Report], Iterator[Row]]] = {
     "storm": storm_rows,
     "emulator": emulator_rows,
     "memory": memory_rows,
+    "sync": sync_rows,
+    "dask": dask_rows,
 }
 
 

@@ -89,3 +89,24 @@ def test_the_etag_row_shows_each_tool_against_the_sha1_limit() -> None:
         "| `wcs_etag_cal` of a 1024 MiB file | 0.61 s (82% of SHA-1 on 2 cores) "
         "| 1.43 s (35% of SHA-1 on 2 cores) |"
     ) in table
+
+
+def test_sync_and_dask_rows_have_no_original_to_compare() -> None:
+    sync = {
+        "files": 1000,
+        "size": 1024,
+        "medians_s": {
+            "-j 1": {"first": 7.63, "second": 0.72},
+            "-j 8 (default)": {"first": 5.02, "second": 0.71},
+        },
+    }
+    dask = {"objects": 200, "median_seconds": {"1": 6.16, "2": 4.30}, "ratio_1_over_2": 1.433}
+    table = render({"sync": sync, "dask": dask})
+    assert (
+        "| `sync` of 1,000 files of 1 KiB: first run / nothing to send "
+        "| -j 8: 5.0 s / 0.7 s; -j 1: 7.6 s / 0.7 s | — (no sync) |"
+    ) in table
+    assert (
+        "| Dask job over 200 `wcs://` objects (put, etag check) "
+        "| 2 workers 4.3 s, 1 worker 6.2 s (1.43x) |" in table
+    )
