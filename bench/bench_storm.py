@@ -157,8 +157,8 @@ def run_original(sdk: OriginalSdk, emulator: Emulator, path: Path, work: Path) -
     return {"client": "original", "outcome": outcome, **storm_counts(sent)}
 
 
-def report(rows: list[dict[str, Any]], rate: float, blocks: int) -> list[str]:
-    """The printed table and ratios."""
+def report(rows: list[dict[str, Any]], rate: float, blocks: int, storms: int = 1) -> list[str]:
+    """The printed table and ratios (``blocks`` in each of ``storms`` storms)."""
     floor = (blocks + 1) / (1 - rate) / blocks if rate < 1 else math.inf
     lines = [
         f"== retry storm: {blocks} blocks of 4 MiB, {rate:.0%} of requests answered 503 "
@@ -168,9 +168,10 @@ def report(rows: list[dict[str, Any]], rate: float, blocks: int) -> list[str]:
     ]
     for row in rows:
         per_block = row["requests_per_acknowledged_block"]
+        made = "yes" if row["file_made"] else "no"
         lines.append(
             f"{row['client']:<12}{row['requests']:>10}{row['answered_503']:>7}"
-            f"{row['blocks_acknowledged']:>8}/{blocks:<5}{'yes' if row['file_made'] else 'no':>7}"
+            f"{row['blocks_acknowledged']:>8}/{blocks * storms:<5}{made:>7}"
             f"{'-' if per_block is None else f'{per_block:.2f}':>22}  {row['outcome']}"
         )
     by_client = {row["client"]: row["requests_per_acknowledged_block"] for row in rows}
@@ -185,37 +186,86 @@ def report(rows: list[dict[str, Any]], rate: float, blocks: int) -> list[str]:
     return lines
 
 
+def combine(storms: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Each client's rows of several seeded storms as one: the sums, the requests per
+    block acknowledged over all of them, and how many storms ended with the file."""
+    combined = []
+    for client in dict.fromkeys(row["client"] for rows in storms for row in rows):
+        runs = [row for rows in storms for row in rows if row["client"] == client]
+        acked = sum(row["blocks_acknowledged"] for row in runs)
+        requests = sum(row["requests"] for row in runs)
+        stored = sum(1 for row in runs if row["outcome"] == "stored")
+        failures = sorted({row["outcome"] for row in runs if row["outcome"] != "stored"})
+        combined.append(
+            {
+                "client": client,
+                "outcome": f"stored {stored} of {len(runs)}"
+                + (f" ({', '.join(failures)})" if failures else ""),
+                "requests": requests,
+                "answered_503": sum(row["answered_503"] for row in runs),
+                "blocks_acknowledged": acked,
+                "file_made": stored == len(runs),
+                "requests_per_acknowledged_block": requests / acked if acked else None,
+                "storms": runs,
+            }
+        )
+    return combined
+
+
+def one_storm(
+    sdk: OriginalSdk | None, work: Path, rate: float, seed: int, blocks: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Both clients through one seeded storm; the rows, and why the original did not run."""
+    rows: list[dict[str, Any]] = []
+    (work / "data").mkdir()
+    faults = ["--fault-rate", str(rate), "--fault-seed", str(seed)]
+    emulator = Emulator(work / "data", [*faults, "--fault-kinds", "error-503"])
+    why_not = None
+    try:
+        path = write_random_file(work / "storm.bin", blocks * BLOCK)
+        rows.append(run_wcs_ext(emulator, path, work))
+        if sdk is not None:
+            try:
+                rows.append(run_original(sdk, emulator, path, work))
+            except (OriginalSdkError, OSError, ValueError) as exc:
+                why_not = f"the original could not run: {str(exc).splitlines()[0]}"
+    finally:
+        emulator.stop()
+    return rows, why_not
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rate", type=float, default=0.5, help="share of requests answered 503")
     parser.add_argument("--blocks", type=int, default=8, help="blocks of 4 MiB in the file")
-    parser.add_argument("--seed", type=int, default=7, help="seed of the emulator's faults")
+    parser.add_argument(
+        "--seeds",
+        default="1,2,3,4,5,6,7",
+        help="seeds of the emulator's faults, one storm each (one storm is luck: with 50%% "
+        "failing, 7 failures in a row of one step come in about 1 of 128)",
+    )
     parser.add_argument("--skip-original", action="store_true", help="wcs-ext alone")
     args = parser.parse_args(argv)
+    seeds = [int(seed) for seed in args.seeds.split(",") if seed]
     sdk: OriginalSdk | None = None
-    why_alone = "--skip-original"
+    why_alone: str | None = "--skip-original"
     if not args.skip_original:
         try:
             sdk = ensure_original_sdk()
+            why_alone = None
         except OriginalSdkError as exc:
             why_alone = f"the original SDK is unavailable: {str(exc).splitlines()[0]}"
-    rows: list[dict[str, Any]] = []
+    storms = []
     with tempfile.TemporaryDirectory(prefix="wcs-bench-storm-") as folder:
-        work = Path(folder)
-        (work / "data").mkdir()
-        faults = ["--fault-rate", str(args.rate), "--fault-seed", str(args.seed)]
-        emulator = Emulator(work / "data", [*faults, "--fault-kinds", "error-503"])
-        try:
-            path = write_random_file(work / "storm.bin", args.blocks * BLOCK)
-            rows.append(run_wcs_ext(emulator, path, work))
-            if sdk is not None:
-                try:
-                    rows.append(run_original(sdk, emulator, path, work))
-                except (OriginalSdkError, OSError, ValueError) as exc:
-                    why_alone = f"the original could not run: {str(exc).splitlines()[0]}"
-        finally:
-            emulator.stop()
-    lines = report(rows, args.rate, args.blocks)
+        for seed in seeds:
+            work = Path(folder) / f"seed-{seed}"
+            work.mkdir()
+            rows, why_not = one_storm(sdk, work, args.rate, seed, args.blocks)
+            storms.append(rows)
+            why_alone = why_alone or why_not
+    rows = combine(storms)
+    lines = report(rows, args.rate, args.blocks, len(seeds))
+    lines.insert(1, f"({len(seeds)} seeded storms: {args.blocks} blocks each, summed)")
     if len(rows) == 1:
         lines.append(f"(wcs-ext alone: {why_alone})")
     print("\n".join(lines) + "\n", flush=True)
@@ -224,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count()},
         "wcs_ext": __version__,
         "rate": args.rate,
-        "seed": args.seed,
+        "seeds": seeds,
         "blocks": args.blocks,
         "rows": rows,
     }

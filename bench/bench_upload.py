@@ -137,6 +137,7 @@ class Sample:
 _WCS_EXT_CHILD = """
 import json, resource, sys, time
 from wcs_ext import Wcs, WcsConfig
+import httpx  # before the timer, as the original's requests is: wcs-ext imports it on first use
 job = json.loads(sys.stdin.read())
 seconds, hash_ = 0.0, None
 with Wcs(WcsConfig(**job["config"])) as wcs:

@@ -61,6 +61,7 @@ DEFAULT_SIZES = {"wan": 128, "far": 128}
 _WCS_EXT_CHILD = """
 import json, sys, time
 from wcs_ext import Wcs, WcsConfig
+import httpx  # before the timer, as the original's requests is: wcs-ext imports it on first use
 job = json.loads(sys.stdin.read())
 with Wcs(WcsConfig(**job["config"])) as wcs:
     start = time.perf_counter()

@@ -88,7 +88,11 @@ def storm_rows(report: Report) -> Iterator[Row]:
     def cell(row: dict[str, Any]) -> str:
         return f"{row['requests_per_acknowledged_block']:.1f} ({row['outcome']})"
 
-    label = f"requests per acknowledged block, {report['rate'] * 100:.0f}% of requests 503"
+    storms = len(report.get("seeds", [report.get("seed")]))
+    label = (
+        f"requests per acknowledged block, {report['rate'] * 100:.0f}% of requests 503 "
+        f"({storms} seeded storm{'s' if storms > 1 else ''})"
+    )
     yield (label, cell(ours), cell(theirs))
 
 

@@ -32,6 +32,7 @@ WAN = {
 }
 STORM = {
     "rate": 0.5,
+    "seed": 7,
     "rows": [
         {"client": "wcs-ext", "requests_per_acknowledged_block": 2.375, "outcome": "stored"},
         {"client": "original", "requests_per_acknowledged_block": 8.0, "outcome": "failed"},
@@ -43,7 +44,8 @@ def test_rows_come_from_the_results_and_only_from_them() -> None:
     table = render({"wan": WAN, "storm": STORM})
     assert "| wan: 40 ms round trip, 128 MiB: upload / download " in table
     assert "| 38 / 36 MB/s (38% / 36% of the link) | 23 / 8 MB/s (23% / 8% of the link) |" in table
-    assert "| requests per acknowledged block, 50% of requests 503 | 2.4 (stored) |" in table
+    assert "| requests per acknowledged block, 50% of requests 503 (1 seeded storm) " in table
+    assert "| 2.4 (stored) |" in table
     assert "loopback" not in table  # no upload results: no upload row
     assert render({}).count("\n") == 1  # the header alone
 

@@ -75,3 +75,23 @@ def test_httpx_keeps_its_command_line() -> None:
         """
     )
     assert "rich" in tops(loaded)  # the real module, with what it needs, once used
+
+
+def test_the_checksum_tools_start_without_the_command_line() -> None:
+    """wcs_etag_cal is mostly start-up on a small file: it loads the checksums and the
+    escaping of what it prints, not click, the commands or the client."""
+    loaded = loaded_after(
+        """
+        from wcs_ext.cli.tools import etag_cal_main
+        """
+    )
+    assert "wcs_ext.protocol.checksum" in loaded
+    assert not {"click", "attr", "rich"} & tops(loaded)
+    assert "httpx" not in loaded  # (its deferred command line is only a stand-in)
+    assert "wcs_ext.cli._app" not in loaded
+
+
+def test_filters_are_loaded_by_the_runs_that_filter() -> None:
+    loaded = loaded_after("from wcs_ext.cli import main; main  # noqa: B018")
+    assert "wcs_ext.cli._app" in loaded  # the command line itself, on first use of main
+    assert "pathspec" not in tops(loaded)

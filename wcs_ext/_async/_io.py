@@ -237,6 +237,11 @@ class RequestLimit:
         self._changed: asyncio.Condition | None = None  # made in the loop that uses it
         self._budget = RetryBudget()
 
+    @property
+    def calm(self) -> bool:
+        """No retryable failure holds the limit down: the server answers as it should."""
+        return self._limit == self._most
+
     def _condition(self) -> asyncio.Condition:
         if self._changed is None:
             self._changed = asyncio.Condition()

@@ -289,6 +289,11 @@ class RequestLimit:
         self._changed = threading.Condition()
         self._budget = RetryBudget()
 
+    @property
+    def calm(self) -> bool:
+        """No retryable failure holds the limit down: the server answers as it should."""
+        return self._limit == self._most
+
     def __enter__(self) -> RequestLimit:
         with self._changed:
             self._changed.wait_for(lambda: self._in_flight < self._limit)

@@ -13,7 +13,8 @@ import click
 
 from ..config import ConfigSources, WcsConfig
 from ..errors import WcsInputError
-from ._output import UNSAFE, echo
+from ._escape import UNSAFE
+from ._output import echo
 
 if TYPE_CHECKING:
     from ..client import Wcs

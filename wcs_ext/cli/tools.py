@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..protocol.checksum import crc64_file, etag_file
-from ._output import printable
+from ._escape import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

@@ -171,7 +171,9 @@ class SyncMultipartUploads(SyncClientCore):
                 # fall where they would have without it.
                 chunk_size = job.config.chunk_size
                 size = min(chunk_size - offset % chunk_size, block.size - offset)
-                opening = offset == 0 and pool.opening and size > OPENING_CHUNK
+                # Not while the server fails: there an extra request only costs.
+                calm = self._request_limit.calm
+                opening = offset == 0 and pool.opening and calm and size > OPENING_CHUNK
                 if opening:
                     size = OPENING_CHUNK  # answered soon: the pool widens sooner
                 chunk = reader.read_at(block.offset + offset, size)
