@@ -54,10 +54,10 @@ log = logging.getLogger("wcs_ext.transfer")
 
 MAX_BLOCK_RESTARTS = 3
 _HASH_READ = 4 * 1024 * 1024
-# A block's first chunk while the pool is still widening: its answer comes after about
-# TCP's own slow start on a new connection, not after a whole 4 MiB, and the rest of the
-# block follows on the connection it warmed.
-OPENING_CHUNK = 16 * 1024
+# A block's first chunk while the pool is still widening: small enough to fit TCP's
+# initial window (10 segments, RFC 6928), so its answer comes one round trip after it
+# left, and the rest of the block follows on the connection it opened.
+OPENING_CHUNK = 8 * 1024
 
 
 class SyncMultipartUploads(SyncClientCore):
