@@ -1,5 +1,6 @@
 """Fake live recordings: ``wcs-ext emulator --live-recordings N|FILE``, the
-``/wslive/list`` answers, ``wcs-ext wslive``, and the original SDK's ``wslive_list``."""
+``/wslive/list`` answers, ``wcs-ext wslive``, and the original SDK's ``wslive_list``
+(bad input to the command: ``tests/test_cli_bad_inputs.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli_helpers import Cli, assert_one_line_error
+from tests.cli_helpers import Cli
 from tests.conftest import EmulatorFactory, EmulatorProcess
 from tests.original_sdk import ensure_original_sdk, write_wcscfg
 from tests.test_interop_original import body_of, sdk_settings
@@ -151,25 +152,6 @@ def test_wslive_command_shows_the_recordings(seeded: EmulatorProcess, tmp_path: 
     assert document["total"] == 2
     assert document["items"] == [SEEDED[0]]
     assert document["request_id"]
-
-
-@pytest.mark.parametrize(
-    ("args", "texts"),
-    [
-        (("wcs://live", "news", "2026", DAY[1]), ("START", "YYYYMMDDhhmmss", "'2026'")),
-        (("wcs://live", "news", DAY[1], DAY[0]), ("END", "before START")),
-        (("wcs://live/key", "news", *DAY), ("without a key",)),
-        (("live", "news", *DAY), ("wcs://",)),
-        (("wcs://live", "news", *DAY, "--count", "0"), ("--count",)),
-        (("wcs://live", "news", DAY[0]), ("Missing argument 'END'",)),
-    ],
-)
-def test_wslive_bad_input_is_one_line_and_exit_2(
-    seeded: EmulatorProcess, tmp_path: Path, args: tuple[str, ...], texts: tuple[str, ...]
-) -> None:
-    cli = Cli(workdir=tmp_path, config=tmp_path / "wcscfg", emulator=seeded)
-    cli.write_config("wcscfg")
-    assert_one_line_error(cli.run("wslive", *args), 2, *texts)
 
 
 def test_the_original_sdk_lists_the_seeded_recordings(
