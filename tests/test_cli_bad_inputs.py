@@ -129,6 +129,27 @@ CASES: dict[str, Case] = {
     "deleteprefix-empty-prefix": Case(
         (*G, "deletePrefix", "wcs://e2e", ""), 2, ("empty prefix", "whole bucket")
     ),
+    # wslive: times as the request carries them, a window that runs forwards
+    "wslive-bad-time": Case(
+        (*G, "wslive", "wcs://e2e", "ch", "2026", "20260102000000"),
+        2,
+        ("START", "YYYYMMDDhhmmss", "'2026'"),
+    ),
+    "wslive-end-before-start": Case(
+        (*G, "wslive", "wcs://e2e", "ch", "20260102000000", "20260101000000"),
+        2,
+        ("END", "before START"),
+    ),
+    "wslive-zero-count": Case(
+        (*G, "wslive", "wcs://e2e", "ch", "20260101000000", "20260102000000", "--count", "0"),
+        2,
+        ("--count",),
+    ),
+    "wslive-with-a-key": Case(
+        (*G, "wslive", "wcs://e2e/k", "ch", "20260101000000", "20260102000000"),
+        2,
+        ("without a key",),
+    ),
     "upload-id-with-slash": Case(
         (*G, "multiput", "wcs://e2e/x", "hello.txt", "--upload-id", "a/b"), 2, ("'a/b'",)
     ),

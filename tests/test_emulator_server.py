@@ -477,7 +477,11 @@ def test_every_answer_has_a_request_id_and_a_json_body(emulator: EmulatorProcess
         assert body["message"], what
     assert answers["wrong method"].status_code == 405
     assert answers["image detect"].status_code == 501
-    ok = mgmt(emulator, "GET", "/wslive/list?channelname=c&startTime=1&endTime=2&bucket=e2e")
+    ok = mgmt(
+        emulator,
+        "GET",
+        "/wslive/list?channelname=c&startTime=20260101000000&endTime=20260102000000&bucket=e2e",
+    )
     assert ok.json() == {"code": "200", "message": "OK", "total": 0, "items": []}
     assert ok.headers["x-reqid"]
 
@@ -564,8 +568,10 @@ def test_ready_line_and_sigint(emulator_factory: EmulatorFactory) -> None:
     assert info["put_url"] == info["mgr_url"]
     assert info["download_url"] == info["put_url"] + "/dl"
     assert info["access_key"] == EMULATOR_AK
+    # The emulator's own local key: a test (or a newcomer) needs it to sign requests.
+    assert info["secret_key"] == EMULATOR_SK
+    assert info["stats_url"] == info["put_url"] + "/_emulator/stats"
     assert info["pid"] == emulator.pid
-    assert EMULATOR_SK not in emulator.ready_line
     assert emulator.stop(signal.SIGINT) == 0
 
 

@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from .._settings_table import option_settings
-from . import jobs, listing, objects, sync_cmd, transfers
+from . import jobs, listing, live, objects, sync_cmd, transfers
 from ._compat import normalize_argv
 from ._context import CliState, Interrupted
 from ._errors import (
@@ -167,6 +167,7 @@ for _command in (
     *transfers.COMMANDS,
     *sync_cmd.COMMANDS,
     *jobs.COMMANDS,
+    *live.COMMANDS,
 ):
     cli.add_command(_command)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from . import _emulator_files
 from ._output import echo
 
 if TYPE_CHECKING:
@@ -137,6 +138,30 @@ def _keys(access_key: str | None, secret_key: str | None) -> tuple[str, str] | N
     show_default=True,
     help="Seconds a multipart block stays usable before it must be made again.",
 )
+@click.option(
+    "--log",
+    "request_log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Append a JSON line per request to FILE: time, method, path, query (credentials "
+    "masked), status, bytes in and out, duration, request id, fault injected.",
+)
+@click.option(
+    "--write-config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Once listening, write a .wcscfg for this emulator to FILE (0600): its keys, "
+    "put_url, mgr_url and download_url, for wcs-ext -c FILE and the original wcscmd.",
+)
+@click.option(
+    "--live-recordings",
+    "live_recordings",
+    metavar="N|FILE",
+    help="What /wslive/list answers: N recordings for any channel (sharing the window "
+    "asked for), or those of a JSON file (a list of objects with channelname, bucket, "
+    "startTime, endTime). [default: none]",
+)
 def emulator_command(
     host: str,
     port: int,
@@ -150,14 +175,20 @@ def emulator_command(
     fault_downloads: bool,
     fault_kinds: str,
     ctx_ttl: float,
+    request_log: Path | None,
+    config_file: Path | None,
+    live_recordings: str | None,
 ) -> None:
     """Run a local WCS server: uploads, management and downloads on one port.
 
     When it listens it prints one JSON line on stdout: put_url, mgr_url,
-    download_url (objects at {download_url}/{bucket}/{key}), access_key, data, pid.
-    Without keys it uses fixed demo keys, fit only for local tests: with them it
+    download_url (objects at {download_url}/{bucket}/{key}), stats_url, access_key,
+    secret_key, data, pid. The secret key is shown (and written by --write-config)
+    because it is the emulator's own, a key for local tests only: never give the
+    emulator a real account's keys. Without keys it uses fixed demo keys: with them it
     refuses (exit 2) to listen on anything but loopback unless --allow-demo-keys is
-    given. Ctrl-C or SIGTERM stops it.
+    given. http://HOST:PORT/ shows the buckets and objects in a browser (read-only).
+    Ctrl-C or SIGTERM stops it.
 
     \b
     Examples:
@@ -166,6 +197,9 @@ def emulator_command(
       $ WCS_SECRET_KEY=dev-secret wcs-ext emulator --ak dev-key --host 0.0.0.0
       $ wcs-ext emulator --fault-rate 0.2 --fault-seed 7    # a flaky network, for tests
       $ wcs-ext emulator --fault-rate 0.2 --fault-downloads # downloads cut and slowed too
+      $ wcs-ext emulator --write-config emu.wcscfg --log requests.jsonl
+      $ wcs-ext -c emu.wcscfg listbucket                     # in another shell
+      $ wcs-ext emulator --live-recordings 3                 # wslive finds 3 per channel
     """
     try:
         # Imported here: the client and the rest of the CLI must work without the extra.
@@ -187,6 +221,13 @@ def emulator_command(
     # Given by hand, the demo keys are just as public.
     demo_keys = DEMO_ACCESS_KEY in keys or DEMO_SECRET_KEY in keys
     _check_exposure(host, demo_keys=demo_keys, allowed=allow_demo_keys)
+    recordings = _emulator_files.live_recordings(live_recordings)
+    if request_log is not None:
+        _emulator_files.check_log_file(request_log)
+    if config_file is not None:
+        _emulator_files.check_new_file(config_file, "--write-config")
+        _emulator_files.check_config_value("access_key", keys[0])
+        _emulator_files.check_config_value("secret_key", keys[1])
     temporary = data_dir is None
     data = Path(tempfile.mkdtemp(prefix="wcs-emulator-")) if data_dir is None else data_dir
     try:
@@ -202,21 +243,32 @@ def emulator_command(
                 fault_kinds=[kind.strip() for kind in fault_kinds.split(",") if kind.strip()],
                 fault_downloads=fault_downloads,
                 ctx_ttl=ctx_ttl,
+                request_log=None if request_log is None else request_log.resolve(),
+                live_recordings=recordings,
             )
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
         # Here, so an unusable directory is one clear error, not a failed server start.
         make_data_dir(settings.data_dir)
-        serve(settings, partial(_announce, settings, temporary=temporary))
+        serve(
+            settings,
+            partial(_announce, settings, temporary=temporary, config_file=config_file),
+        )
     finally:
         if temporary:
             shutil.rmtree(data, ignore_errors=True)
 
 
-def _announce(settings: EmulatorSettings, port: int, *, temporary: bool) -> None:
+def _announce(
+    settings: EmulatorSettings, port: int, *, temporary: bool, config_file: Path | None
+) -> None:
     from ..emulator import ready_info  # noqa: PLC0415 (the extra is there by now)
 
     info = ready_info(settings, port, temporary=temporary)
+    if config_file is not None:
+        # Before the ready line: whoever waits for it finds the file there.
+        _emulator_files.write_config(config_file, info)
+        info["config"] = str(config_file.resolve())
     sys.stdout.write(json.dumps(info) + "\n")
     sys.stdout.flush()
     note = " (temporary data, deleted on exit)" if temporary else ""

@@ -37,14 +37,21 @@ explains its part):
   then its folders, 1 the folders first;
 * ``expirationDate`` is ``YYYY-MM-DD hh:mm:ss`` in UTC, ``""`` when none;
 * fmgr/fops jobs and faults: see ``state.job_queue``, ``state.job_commands`` and
-  ``faults``.
+  ``faults``;
+* ``/wslive/list`` answers the recordings it was seeded with (``live_recordings``),
+  none by default; its times must be ``YYYYMMDDhhmmss``, else 400.
+
+Not WCS's, for people and tests: ``GET /`` (the buckets and objects as a read-only
+HTML page), ``GET /_emulator/stats`` (requests, bytes and faults counted) and the
+request log (``--log``), both kept by ``traffic``.
 
 Layout: ``endpoints`` holds the HTTP routes and what they share to read requests and
 answer; ``state`` what the emulator keeps (SQLite, blob files, objects, multipart
 blocks, jobs); here, the app (``app``), the uvicorn server and its ready line
 (``server``), the state of one running emulator (``runtime``), its ``settings``,
-fault injection (``faults``), the URLs it reaches (``outgoing``), and the ``errors``
-and ``clock`` every layer uses. Only its user may read the data directory
+fault injection (``faults``), what it counts and logs (``traffic``), the live
+recordings it answers (``live_recordings``), the URLs it reaches (``outgoing``), and
+the ``errors`` and ``clock`` every layer uses. Only its user may read the data directory
 (``state.private_files``).
 """
 

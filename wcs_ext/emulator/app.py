@@ -1,9 +1,11 @@
 """``create_app(settings)``: the Starlette application of one emulator.
 
 Upload and management endpoints share one app (and one port); objects are served
-under ``/dl/{bucket}/{key}``. Every answer carries ``X-Reqid`` and, except a 303 and
-the bytes of a download, a JSON body with ``code`` and ``message`` on errors; unknown
-routes and crashes included. A request body is always read to its end (and thrown
+under ``/dl/{bucket}/{key}``, the emulator's own pages at ``/`` (the objects, as HTML)
+and ``/_emulator/stats``. Every answer carries ``X-Reqid`` and, except a 303, the HTML
+page and the bytes of a download, a JSON body with ``code`` and ``message`` on errors;
+unknown routes and crashes included. Every request is counted (and logged, with
+``request_log``) by ``traffic``. A request body is always read to its end (and thrown
 away when rejected) before the answer starts.
 """
 
@@ -26,12 +28,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .endpoints import buckets, downloads, jobs, media, objects, uploads
+from .endpoints import browse, buckets, downloads, jobs, media, objects, stats, uploads
 from .endpoints.answers import REQID_SCOPE_KEY, error_response
 from .errors import EmulatorError
 from .faults import ConnectionDropper, FaultMiddleware, FaultPlan
 from .runtime import Runtime
 from .settings import EmulatorSettings
+from .traffic import Traffic, TrafficMiddleware
 
 __all__ = ["create_app"]
 
@@ -105,6 +108,7 @@ async def _on_crash(request: Request, exc: Exception) -> Response:
 
 class _State(TypedDict):
     emulator: Runtime
+    traffic: Traffic
 
 
 def _routes() -> list[Route]:
@@ -116,6 +120,8 @@ def _routes() -> list[Route]:
         *buckets.routes(),
         *objects.routes(),
         *media.routes(),
+        *stats.routes(),
+        *browse.routes(),
     ]
 
 
@@ -123,23 +129,31 @@ def create_app(
     settings: EmulatorSettings, *, dropper: ConnectionDropper | None = None
 ) -> Starlette:
     """A new, independent emulator app; its data directory is opened at startup."""
+    traffic = Traffic(settings.request_log)
+    routes = _routes()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[_State]:
+        traffic.open()
         runtime = await run_in_threadpool(Runtime.open, settings)
         tasks = [
             asyncio.create_task(runtime.sweep_forever(), name="wcs-emulator-sweeper"),
             runtime.runner.start(),
         ]
         try:
-            yield {"emulator": runtime}
+            yield {"emulator": runtime, "traffic": traffic}
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            traffic.close()
             await run_in_threadpool(runtime.close)
 
-    middleware = [Middleware(RequestContextMiddleware)]
+    # Outermost, so it counts what the others do too: drained bodies, injected faults.
+    middleware = [
+        Middleware(TrafficMiddleware, traffic=traffic, routes=routes),
+        Middleware(RequestContextMiddleware),
+    ]
     if settings.fault_rate > 0:
         middleware.append(
             Middleware(
@@ -154,7 +168,7 @@ def create_app(
             )
         )
     return Starlette(
-        routes=_routes(),
+        routes=routes,
         middleware=middleware,
         exception_handlers={
             EmulatorError: _on_emulator_error,

@@ -1,9 +1,10 @@
 """Fault injection: a seeded share of requests fails the way real networks fail.
 
 With ``--fault-rate F`` each upload or management request (not the unauthenticated
-status polls, which clients use to find out what happened) gets a fault with
-probability F; downloads (``/dl/...``) too with ``--fault-downloads``. The fault is one
-of the kinds of its class of request, in this table:
+status polls, which clients use to find out what happened, nor the emulator's own
+pages: ``/`` and ``/_emulator/stats``) gets a fault with probability F; downloads
+(``/dl/...``) too with ``--fault-downloads``. The fault is one of the kinds of its
+class of request, in this table:
 
 =================  ======  =============================================  ============
 kind               class   what the client sees                           stored data
@@ -25,7 +26,8 @@ kind               class   what the client sees                           stored
 
 U: uploads and management requests; D: downloads, with ``--fault-downloads``.
 ``--fault-kinds error-503,drip`` draws only the kinds listed (a storm of 503s:
-``--fault-rate 1 --fault-kinds error-503``).
+``--fault-rate 1 --fault-kinds error-503``). The kind injected into a request is
+noted in its scope (:data:`FAULT_SCOPE_KEY`) for the request log and the stats.
 
 "after" faults are the hard case for a client: the work was done but it cannot know.
 Uploads stay safe to repeat: a repeated upload of the same bytes to a key that already
@@ -58,6 +60,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "DOWNLOAD_KINDS",
+    "FAULT_SCOPE_KEY",
     "UPLOAD_KINDS",
     "ConnectionDropper",
     "Fault",
@@ -71,7 +74,11 @@ __all__ = [
 log = logging.getLogger("wcs_ext.emulator")
 
 _DOWNLOAD_PREFIX: Final = "/dl/"
-_EXEMPT_PATHS: Final = frozenset({"/fmgr/status", "/status/get/prefop"})
+_EXEMPT_PATHS: Final = frozenset({"/fmgr/status", "/status/get/prefop", "/"})
+_OWN_PREFIX: Final = "/_emulator/"
+"""The emulator's own pages (stats) are no WCS endpoints: they never get faults."""
+FAULT_SCOPE_KEY: Final = "wcs_ext.fault"
+"""Where the kind of the fault injected into a request is noted, for the request log."""
 DRIP_PIECE: Final = 512
 """Bytes per piece of a drip."""
 DRIP_PAUSE: Final = 0.1
@@ -126,7 +133,7 @@ def is_eligible(path: str, *, downloads: bool = False) -> bool:
     """Whether a request to ``path`` may get a fault (downloads only when opted in)."""
     if is_download(path):
         return downloads
-    return path not in _EXEMPT_PATHS
+    return path not in _EXEMPT_PATHS and not path.startswith(_OWN_PREFIX)
 
 
 class FaultPlan:
@@ -229,6 +236,7 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         log.warning("injecting %s into %s %s", fault.kind.value, scope["method"], scope["path"])
+        scope[FAULT_SCOPE_KEY] = fault.kind.value
         if fault.kind is FaultKind.SLOW:
             await asyncio.sleep(fault.delay)
             await self.app(scope, receive, send)

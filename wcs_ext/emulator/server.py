@@ -14,6 +14,7 @@ import uvicorn
 from uvicorn.protocols.http import h11_impl
 
 from .app import create_app
+from .endpoints.stats import STATS_PATH
 from .faults import ConnectionDropper
 from .settings import EmulatorSettings
 
@@ -84,15 +85,22 @@ class _EmulatorServer(uvicorn.Server):
 
 
 def ready_info(settings: EmulatorSettings, port: int, *, temporary: bool) -> dict[str, Any]:
-    """The ready line: where to send requests, never the secret key."""
+    """The ready line: where to send requests and the keys to sign them with.
+
+    The secret key is in it: it is the emulator's own, a local test key (the command
+    refuses to serve the public demo keys beyond loopback), and a test needs it.
+    """
     base = f"http://{settings.host}:{port}"
     if ":" in settings.host:
         base = f"http://[{settings.host}]:{port}"
+    access_key, secret_key = next(iter(settings.credentials.items()))
     return {
         "put_url": base,
         "mgr_url": base,
         "download_url": f"{base}/dl",
-        "access_key": next(iter(settings.credentials)),
+        "stats_url": f"{base}{STATS_PATH}",
+        "access_key": access_key,
+        "secret_key": secret_key,
         "buckets": list(settings.buckets),
         "data": str(settings.data_dir),
         "temporary": temporary,

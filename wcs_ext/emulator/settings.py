@@ -11,6 +11,7 @@ from typing import Final
 import attrs
 
 from .faults import DOWNLOAD_KINDS, UPLOAD_KINDS, FaultKind
+from .live_recordings import LiveRecordings
 
 __all__ = [
     "DEFAULT_BUCKET",
@@ -92,6 +93,10 @@ class EmulatorSettings:
     fault_downloads: bool = False
     """Whether downloads get faults too (they never do otherwise)."""
     ctx_ttl: float = attrs.field(default=DEFAULT_CTX_TTL, validator=attrs.validators.gt(0.0))
+    request_log: Path | None = None
+    """Where each request gets its JSON line (``traffic``); None: no log."""
+    live_recordings: LiveRecordings = attrs.field(factory=LiveRecordings)
+    """What ``/wslive/list`` answers (``live_recordings``); by default nothing."""
 
     def __attrs_post_init__(self) -> None:
         if not self.fault_kinds:

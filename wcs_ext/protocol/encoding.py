@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from urllib.parse import quote
 
-__all__ = ["entry", "parse_entry", "urlsafe_b64decode", "urlsafe_b64encode"]
+__all__ = ["entry", "key_path", "parse_entry", "urlsafe_b64decode", "urlsafe_b64encode"]
 
 _URLSAFE_ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
 
@@ -57,3 +58,17 @@ def parse_entry(encoded: str) -> tuple[str, str | None]:
     text = urlsafe_b64decode(encoded).decode("utf-8")
     bucket, sep, key = text.partition(":")
     return bucket, (key if sep else None)
+
+
+def _path_segment(segment: str) -> str:
+    if segment in (".", ".."):
+        return segment.replace(".", "%2E")
+    return quote(segment, safe="")
+
+
+def key_path(key: str) -> str:
+    """``key`` as the path of its download URL (after the domain, without the leading
+    ``/``): percent-encoded segment by segment, ``/`` kept, and a ``.`` or ``..``
+    segment encoded too, or an HTTP client would resolve it away and fetch another
+    object."""
+    return "/".join(_path_segment(part) for part in key.split("/"))

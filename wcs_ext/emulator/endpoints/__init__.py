@@ -3,7 +3,8 @@
 Route groups, each with a ``routes()`` list: ``uploads`` (form upload, mkblk, bput,
 mkfile), ``objects`` (list, stat, delete, move, copy, setdeadline), ``buckets`` (bucket
 list and usage reports), ``media`` (imageDetect, wslive), ``jobs`` (fmgr/fops
-submissions and status polls) and ``downloads``. Shared by them: ``request_parsing``
+submissions and status polls), ``downloads``, and the emulator's own pages, ``stats``
+(``/_emulator/stats``) and ``browse`` (``/``, HTML). Shared by them: ``request_parsing``
 (bodies, forms, Base64 values, numbers), ``answers`` (WCS answer shapes),
 ``blob_response`` (a download's bytes, from the open blob), ``token_checks``
 (upload and management tokens), ``management_call`` (a checked management request),
