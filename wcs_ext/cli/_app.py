@@ -2,8 +2,9 @@
 
 Exit codes (``_errors.py`` decides them): 0 success; 1 the operation failed (server
 error, integrity failure); 2 bad usage or input (a missing or unreadable file, a bad
-argument, bad configuration); 130 interrupted. Errors are one line on stderr;
-``--debug`` adds the traceback before it, except for bad usage or input.
+argument, bad configuration); 130 interrupted. Errors are one line on stderr (with
+``--json``, also a document on stdout: ``_errors.error_document``); ``--debug`` adds the
+traceback before it, except for bad usage or input; ``-v`` logs requests and retries.
 """
 
 from __future__ import annotations
