@@ -31,6 +31,16 @@ def seed(emulator: EmulatorProcess, bucket: str, keys: list[str]) -> None:
             wcs.stream_upload(io.BytesIO(key.encode()), bucket, key)
 
 
+def slow_emulator(factory: EmulatorFactory, bucket: str, keys: list[str]) -> EmulatorProcess:
+    """An emulator holding ``keys`` that answers every request late: a listing of them a
+    page at a time takes seconds, long enough to stop it part-way on a busy machine."""
+    server = factory(buckets=(bucket,))
+    seed(server, bucket, keys)  # quickly, before the faults
+    server.extra_args = SLOW
+    server.restart()
+    return server
+
+
 def cli_of(emulator: EmulatorProcess, tmp_path: Path, **settings: object) -> Cli:
     workdir = tmp_path / "work"
     workdir.mkdir()
@@ -121,9 +131,8 @@ def test_verbose_shows_the_retries(emulator_factory: EmulatorFactory, tmp_path: 
 def test_listall_streams_and_ctrl_c_says_the_marker_that_continues(
     emulator_factory: EmulatorFactory, tmp_path: Path
 ) -> None:
-    slow = emulator_factory(buckets=("slow",), extra_args=SLOW)
-    keys = ["s/1", "s/2", "s/3"]
-    seed(slow, "slow", keys)
+    keys = [f"s/{i}" for i in range(8)]
+    slow = slow_emulator(emulator_factory, "slow", keys)
     cli = cli_of(slow, tmp_path)
     process = cli.popen("--json", "listall", "wcs://slow", "--limit", "1")
     try:
@@ -136,7 +145,7 @@ def test_listall_streams_and_ctrl_c_says_the_marker_that_continues(
         if process.poll() is None:
             process.kill()
     assert process.returncode == 130, f"stdout: {first}{rest}\nstderr: {stderr}"
-    assert json.loads(first)["key"] == "s/1"
+    assert json.loads(first)["key"] == "s/0"
     [stopped] = json_lines(rest)  # the last line: the error, with where to go on
     assert "marker" in stopped, f"{rest}\n{stderr}"
     marker = stopped["marker"]
@@ -144,16 +153,15 @@ def test_listall_streams_and_ctrl_c_says_the_marker_that_continues(
     assert stopped["error"]["message"] == f"interrupted: continue with --marker {marker}"
     assert stderr == f"interrupted: continue with --marker {marker}\n"
 
-    resumed = cli.json("listall", "wcs://slow", "--limit", "1", "--marker", marker)
-    assert [document["key"] for document in resumed] == ["s/2", "s/3"]
+    resumed = cli.json("listall", "wcs://slow", "--limit", "4", "--marker", marker)
+    assert [document["key"] for document in resumed] == keys[1:]
 
 
 def test_listall_stopped_by_an_error_says_the_marker_and_continues(
     emulator_factory: EmulatorFactory, tmp_path: Path
 ) -> None:
-    server = emulator_factory(buckets=("gone",), extra_args=SLOW)
-    keys = ["g/1", "g/2", "g/3"]
-    seed(server, "gone", keys)
+    keys = [f"g/{i}" for i in range(8)]
+    server = slow_emulator(emulator_factory, "gone", keys)
     cli = cli_of(server, tmp_path, connection_retries=0)
     process = cli.popen("--json", "listall", "wcs://gone", "--limit", "1")
     try:
@@ -176,7 +184,7 @@ def test_listall_stopped_by_an_error_says_the_marker_and_continues(
     assert len(lines) == 2
 
     server.start(port=port)
-    resumed = cli.json("listall", "wcs://gone", "--limit", "1", "--marker", marker)
+    resumed = cli.json("listall", "wcs://gone", "--limit", "4", "--marker", marker)
     assert [d["key"] for d in shown] + [d["key"] for d in resumed] == keys
 
 
