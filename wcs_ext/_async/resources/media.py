@@ -64,8 +64,8 @@ class AsyncFopsJobs:
         force: bool | None = None,
         separate: bool | None = None,
     ) -> AsyncJob:
-        """Run processing commands (``|``-piped, ``;``-joined) on ``bucket/key``; the
-        :class:`~wcs_ext.AsyncJob` returned can :meth:`~AsyncJob.wait` for their end."""
+        """Run processing commands (``|``-piped, ``;``-joined) on ``bucket/key``; the job
+        returned can ``wait()`` for their end."""
         if not fops:
             raise WcsInputError("fops needs at least one processing command")
         form = FopsRequest(

@@ -66,8 +66,8 @@ class FopsJobs:
         force: bool | None = None,
         separate: bool | None = None,
     ) -> Job:
-        """Run processing commands (``|``-piped, ``;``-joined) on ``bucket/key``; the
-        :class:`~wcs_ext.Job` returned can :meth:`~Job.wait` for their end."""
+        """Run processing commands (``|``-piped, ``;``-joined) on ``bucket/key``; the job
+        returned can ``wait()`` for their end."""
         if not fops:
             raise WcsInputError("fops needs at least one processing command")
         form = FopsRequest(
