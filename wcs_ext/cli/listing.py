@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -161,10 +164,12 @@ def _stream_pages(state: CliState, pages: Iterable[ObjectPage], start: str) -> N
     marker, shown = start, 0  # the marker of the first page not shown (whole) yet
     try:
         for page in pages:
-            _echo_objects(state, page)
-            # Moved on once the page is written (stopped before, it is shown again when
-            # continued: twice rather than never), and before anyone can see it.
-            marker, shown = page.marker, shown + 1
+            # Ctrl-C waits while a page is written and counted: stopped part-way, the
+            # marker is that of the last page shown whole, never one shown half or
+            # shown but not counted (an unbuffered stdout shows each line at once).
+            with _ctrl_c_held():
+                _echo_objects(state, page)
+                marker, shown = page.marker, shown + 1
             sys.stdout.flush()  # a reader (jq, a script) sees the page now
     except KeyboardInterrupt:
         if not shown:
@@ -176,6 +181,24 @@ def _stream_pages(state: CliState, pages: Iterable[ObjectPage], start: str) -> N
             raise
         echo(f"listing stopped part-way: continue with --marker {marker}", err=True)
         raise StoppedPartWay(exc, resume={"marker": marker}) from exc
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """A Ctrl-C while inside is raised at its end (the main thread only: elsewhere no
+    signal arrives)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        # None: a handler not set from Python; Python's own is what it stood for.
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _page_line(page: ObjectPage) -> bytes:
