@@ -34,6 +34,7 @@ REPLACEMENTS = {
     "AsyncWcs": "Wcs",
     "AsyncFmgrJobs": "FmgrJobs",
     "AsyncFopsJobs": "FopsJobs",
+    "AsyncJob": "Job",
 }
 
 

@@ -113,6 +113,8 @@ CASES: dict[str, Case] = {
     "unknown-command-wcscmd": Case(
         (*G, "nosuchcommand"), 2, ("'nosuchcommand'", "wcscmd --help"), program="wcscmd"
     ),
+    "verbose-bad-url": Case((*G, "-v", "stat", "photos/x"), 2, ("'photos/x'", "wcs://")),
+    "debug-value-bad-url": Case((*G, "--debug", "1", "stat", "photos/x"), 2, ("wcs://",)),
     "unknown-option": Case((*G, "--nosuch", "listbucket"), 2, ("No such option '--nosuch'",)),
     "extra-argument": Case(
         (*G, "stat", "wcs://e2e/a", "wcs://e2e/b"), 2, ("unexpected extra argument",)

@@ -309,8 +309,8 @@ def test_setdeadline_days_minus_one_and_the_originals_quoted_minus_one(cli: Cli)
     seed(cli.emulator, "e2e", {"expiry/a.txt": HELLO})
     target = "wcs://e2e/expiry/a.txt"
 
-    def expires() -> str | None:
-        return stat_of(cli.emulator, "e2e", "expiry/a.txt").expiration_date
+    def expires() -> bool:
+        return stat_of(cli.emulator, "e2e", "expiry/a.txt").expiration_date is not None
 
     assert cli.ok("setdeadline", target, "3").stdout == f"{target}: expires in 3 days\n"
     assert expires()
@@ -327,8 +327,9 @@ def test_setdeadline_days_minus_one_and_the_originals_quoted_minus_one(cli: Cli)
 def test_delete_prefix_with_and_without_wait_then_fmgr_status(cli: Cli) -> None:
     seed(cli.emulator, "e2e", {"jp/1.txt": b"1", "jp/2.txt": b"2", "jw/1.txt": b"3"})
     submitted = cli.ok("deletePrefix", "wcs://e2e", "jp/")
+    # "persistentId": the word the original printed the id with, for scripts grepping it.
     match = re.fullmatch(
-        r"submitted job (\S+)\nsee how it goes: wcs-ext fmgrStatus (\S+)\n", submitted.stdout
+        r"persistentId: (\S+)\nsee how it goes: wcs-ext fmgrStatus (\S+)\n", submitted.stdout
     )
     assert match, submitted.stdout
     job_id = match[1]
@@ -336,10 +337,12 @@ def test_delete_prefix_with_and_without_wait_then_fmgr_status(cli: Cli) -> None:
 
     waited = cli.ok("deletePrefix", "wcs://e2e", "jw/", "--wait")
     lines = waited.stdout.splitlines()
-    assert re.fullmatch(r"job \S+: done \(fileOperateFinished\)", lines[0])
-    assert lines[1].split() == ["RESULT", "COMMAND", "DETAIL"]
+    waited_id = lines[0].removeprefix("persistentId: ")
+    assert waited_id != lines[0]
+    assert lines[1] == f"job {waited_id}: done (fileOperateFinished)"
+    assert lines[2].split() == ["RESULT", "COMMAND", "DETAIL"]
     cmd = f"bucket/{urlsafe_b64encode('e2e')}/prefix/{urlsafe_b64encode('jw/')}"
-    assert lines[2].split() == ["ok", cmd, "fileOperateSucceed"]
+    assert lines[3].split() == ["ok", cmd, "fileOperateSucceed"]
 
     # Jobs run in order: the first one is done by now.
     status = cli.ok("fmgrStatus", job_id)
@@ -353,7 +356,7 @@ def test_fops_submit_status_and_wait_failure(cli: Cli) -> None:
     # The emulator cannot transcode: every fops command ends as a failed item.
     seed(cli.emulator, "e2e", {"fo/v.mov": b"not a movie"})
     submitted = cli.ok("fops", "wcs://e2e/fo/v.mov", "avthumb/mp4")
-    match = re.match(r"submitted job (\S+)\n", submitted.stdout)
+    match = re.match(r"persistentId: (\S+)\n", submitted.stdout)
     assert match, submitted.stdout
     job_id = match[1]
 
@@ -362,8 +365,9 @@ def test_fops_submit_status_and_wait_failure(cli: Cli) -> None:
     assert waited.stderr.count("\n") == 1
     assert re.fullmatch(r"error: job \S+ finished with failures\n", waited.stderr)
     lines = waited.stdout.splitlines()
-    assert re.fullmatch(r"job \S+: done \(persistentOperateFinished\)", lines[0])
-    assert lines[2].split()[:2] == ["FAILED", "avthumb/mp4|saveas/ZTJlOmZvL3YubXA0"]
+    assert re.fullmatch(r"persistentId: \S+", lines[0])
+    assert re.fullmatch(r"job \S+: done \(persistentOperateFinished\)", lines[1])
+    assert lines[3].split()[:2] == ["FAILED", "avthumb/mp4|saveas/ZTJlOmZvL3YubXA0"]
 
     # Jobs run in order: the first one is done by now.
     status = cli.ok("fopsStatus", job_id).stdout.splitlines()
@@ -488,7 +492,7 @@ def test_json_documents_golden(cli: Cli) -> None:
         {
             "bucket": "e2e", "key": "gold/b.txt", "hash": HELLO_ETAG, "size": 10,
             "request_id": "<request id>", "body": {"hash": HELLO_ETAG, "key": "gold/b.txt"},
-            "redirect": None, "source": "hello.txt",
+            "redirect": None, "verified": True, "source": "hello.txt",
         }
     ]  # fmt: skip
     item = {
@@ -506,7 +510,10 @@ def test_json_documents_golden(cli: Cli) -> None:
     assert golden("deletePrefix", "wcs://e2e", "gold/") == [
         {"persistent_id": "<job id>", "request_id": "<request id>"}
     ]
-    [waited] = cli.json("deletePrefix", "wcs://e2e", "gold/", "--wait")
+    # The id at once, then the job's end.
+    submitted, waited = cli.json("deletePrefix", "wcs://e2e", "gold/", "--wait")
+    assert submitted["persistent_id"] == waited["id"]
+    assert set(submitted) == {"persistent_id", "request_id"}
     cmd = f"bucket/{urlsafe_b64encode('e2e')}/prefix/{urlsafe_b64encode('gold/')}"
     status = {
         "id": "<job id>", "code": 3, "desc": "fileOperateFinished",
@@ -521,7 +528,7 @@ def test_json_documents_golden(cli: Cli) -> None:
             "id": "<job id>", "code": 3, "desc": "fileOperateFinished", "separate": 0,
             "items": [{"cmd": cmd, "code": 3, "desc": "fileOperateSucceed", "error": None}],
         },
-        "finished": True, "succeeded": True,
+        "state": "DONE", "finished": True, "succeeded": True,
     }  # fmt: skip
     assert normalize(waited, VOLATILE) == status
     assert golden("fmgrStatus", waited["id"]) == [status]
@@ -581,6 +588,7 @@ def test_the_originals_documented_command_lines(cli: Cli) -> None:
             "--startdate 2026-01-01 --enddate 2026-01-02 bucketstat e2e",
             "deletePrefix wcs://e2e test-prefix",
             "--debug=1 listbucket",
+            "--debug 1 listbucket",
             "--dump-config",
         ],
         [
@@ -594,6 +602,7 @@ def test_the_originals_documented_command_lines(cli: Cli) -> None:
             f"get {url} got.txt",
             "setdeadline wcs://e2e/OBJECT 3",
             "--debug=1 stat wcs://e2e/OBJECT",
+            "stat wcs://e2e/OBJECT --debug 1",
             "--overwrite 1 --deadline 60 --traffic_limit 1000000 "
             "put wcs://e2e/orig/hello.txt hello.txt",
         ],
@@ -615,8 +624,8 @@ def test_the_originals_documented_command_lines(cli: Cli) -> None:
     ]  # fmt: skip
     assert len(json_lines((cli.workdir / "listall.txt").read_text())) >= 2
     assert not stat_of(cli.emulator, "e2e", "OBJECT").expiration_date
-    fmgr = re.match(r"submitted job (\S+)", outputs["deletePrefix wcs://other orig/"].stdout)
-    fops = re.match(r"submitted job (\S+)", outputs[waves[1][6]].stdout)
+    fmgr = re.match(r"persistentId: (\S+)", outputs["deletePrefix wcs://other orig/"].stdout)
+    fops = re.match(r"persistentId: (\S+)", outputs[waves[1][6]].stdout)
     assert fmgr
     assert fops
     statuses = cli.run_many(
@@ -699,6 +708,8 @@ def test_ctrl_c_keeps_the_record_and_the_same_command_finishes(cli: Cli, tmp_pat
 
     rerun = cli.ok(*command, config=config)
     assert rerun.stdout.endswith(f"hash {etag_file(cli.workdir / 'big.bin')})\n")
+    complete = sum(block.complete for block in blocks)
+    assert rerun.stderr == f"resuming upload ctrl-c: {complete} of 2 blocks already stored\n"
     assert not record.exists()
     [info] = cli.json("stat", "wcs://e2e/ctrl-c/big.bin")
     assert (info["size"], info["hash"]) == (len(data), etag_bytes(data))

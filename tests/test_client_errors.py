@@ -10,6 +10,7 @@ never slept: the retry loop's ``sleep`` is replaced by a recorder.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import time
 from collections.abc import Callable, Iterator
@@ -157,12 +158,22 @@ def test_error_status_maps_to_its_class(
     assert len(script.requests) == 1
 
 
-def test_code_is_kept_as_sent(connect: Callable[..., Wcs]) -> None:
+def test_a_numeric_code_is_an_int_whether_sent_as_text_or_number(
+    connect: Callable[..., Wcs],
+) -> None:
     script = Script(answer(614, {"code": "614", "message": "file exists"}))
     with pytest.raises(WcsConflictError) as caught:
         connect(script).copy("b", "k", "b2", "k2")
-    assert caught.value.code == "614"
+    assert caught.value.code == 614
     assert caught.value.message == "copy wcs://b/k to wcs://b2/k2: file exists"
+    assert caught.value.body == {"code": "614", "message": "file exists"}  # as sent
+
+
+def test_a_code_that_is_no_number_is_kept_as_text(connect: Callable[..., Wcs]) -> None:
+    script = Script(answer(400, {"code": "BadKey", "message": "bad key"}))
+    with pytest.raises(WcsAPIError) as caught:
+        connect(script).stat("b", "k")
+    assert caught.value.code == "BadKey"
 
 
 def test_error_without_request_id_or_code(connect: Callable[..., Wcs]) -> None:
@@ -662,3 +673,35 @@ def test_bad_arguments_fail_before_any_request(
     with pytest.raises(WcsInputError):
         call(connect(script))
     assert script.requests == []
+
+
+# -------------------------------------------------------- answers whose values break the rules
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"name": "docs/hello.txt", "hash": "FiJansjy9XVdTONVcAYheClQyUjF"}, "no fsize"),
+        ({**STAT_OK, "expirationDate": "next tuesday"}, "expirationDate 'next tuesday'"),
+    ],
+    ids=["size-missing", "expiry-not-a-time"],
+)
+def test_an_answer_without_a_promised_value_is_a_protocol_error(
+    connect: Callable[..., Wcs], body: dict[str, Any], detail: str
+) -> None:
+    # A missing size or an unreadable expiry is reported, never shown as 0 or "never".
+    with pytest.raises(WcsProtocolError) as caught:
+        connect(Script(answer(200, body))).stat("ref-bucket", "docs/hello.txt")
+    assert caught.value.message.startswith(f"{STAT_WHAT}: ")
+    assert detail in caught.value.message
+
+
+def test_wcs_times_are_aware_utc_datetimes(connect: Callable[..., Wcs]) -> None:
+    script = Script(
+        answer(200, {**STAT_OK, "expirationDate": "2026-12-04 10:30:00"}),
+        answer(200, {**STAT_OK, "expirationDate": ""}),
+    )
+    wcs = connect(script)
+    expires = wcs.stat("ref-bucket", "docs/hello.txt").expiration_date
+    assert expires == dt.datetime(2026, 12, 4, 10, 30, tzinfo=dt.UTC)
+    assert wcs.stat("ref-bucket", "docs/hello.txt").expiration_date is None

@@ -156,11 +156,10 @@ def test_bucket_usage_and_statistics(emulator_wcs: Wcs, tmp_path: Path) -> None:
     usage = emulator_wcs.bucket_usage(["e2e", "other"], today - dt.timedelta(days=1), today)
     assert [u.name for u in usage] == ["e2e", "other"]
     days = usage[0].days
-    assert [d.date for d in days] == [(today - dt.timedelta(days=1)).isoformat(), today.isoformat()]
-    assert days[0].storage_mb == "0.000"
-    assert float(days[1].storage_mb) >= 2.0
-    assert days[1].storage_mb.count(".") == 1
-    assert len(days[1].storage_mb.split(".")[1]) == 3
+    assert [d.date for d in days] == [today - dt.timedelta(days=1), today]
+    assert days[0].storage_mb == 0.0
+    assert days[1].storage_mb >= 2.0
+    assert isinstance(days[1].storage_mb, float)
     stats = emulator_wcs.bucket_statistics(BUCKET, "uploadRequest", today, today)
     assert (stats.name, stats.type) == (BUCKET, "uploadRequest")
     assert stats.data[0]["time"] == today.isoformat()
@@ -206,7 +205,8 @@ def test_set_deadline(emulator: EmulatorProcess, emulator_wcs: Wcs, tmp_path: Pa
     expiry = emulator_wcs.stat(BUCKET, "deadline/k.txt").expiration_date
     assert expiry is not None
     in_three_days = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
-    assert expiry.startswith(in_three_days.date().isoformat())
+    assert expiry.tzinfo is not None
+    assert abs(expiry - in_three_days) < dt.timedelta(minutes=5)
     emulator_wcs.set_deadline(BUCKET, "deadline/k.txt", -1)
     assert emulator_wcs.stat(BUCKET, "deadline/k.txt").expiration_date is None
     emulator_wcs.set_deadline(BUCKET, "deadline/k.txt", 0)

@@ -21,8 +21,14 @@ from ._version import __version__ as __version__
 defer_httpx_cli()
 
 if TYPE_CHECKING:
+    from ._async.resources.jobs import (
+        AsyncJob as AsyncJob,
+    )
     from ._retry import (
         RetryPolicy as RetryPolicy,
+    )
+    from ._sync.resources.jobs import (
+        Job as Job,
     )
     from .async_client import (
         AsyncWcs as AsyncWcs,
@@ -64,6 +70,9 @@ if TYPE_CHECKING:
         WcsIntegrityError as WcsIntegrityError,
     )
     from .errors import (
+        WcsJobTimeoutError as WcsJobTimeoutError,
+    )
+    from .errors import (
         WcsNotFoundError as WcsNotFoundError,
     )
     from .errors import (
@@ -97,7 +106,7 @@ if TYPE_CHECKING:
         ImageDetection as ImageDetection,
     )
     from .models import (
-        Job as Job,
+        ItemState as ItemState,
     )
     from .models import (
         JobItem as JobItem,
@@ -164,6 +173,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY: dict[str, str] = {
+    "AsyncJob": "._async.resources.jobs",
     "AsyncWcs": ".async_client",
     "BucketInfo": ".models",
     "BucketStatistics": ".models",
@@ -172,7 +182,8 @@ _LAZY: dict[str, str] = {
     "DailyStorage": ".models",
     "DownloadResult": ".transfer",
     "ImageDetection": ".models",
-    "Job": ".models",
+    "ItemState": ".models",
+    "Job": "._sync.resources.jobs",
     "JobItem": ".models",
     "JobState": ".models",
     "JobStatus": ".models",
@@ -195,6 +206,7 @@ _LAZY: dict[str, str] = {
     "WcsError": ".errors",
     "WcsInputError": ".errors",
     "WcsIntegrityError": ".errors",
+    "WcsJobTimeoutError": ".errors",
     "WcsNotFoundError": ".errors",
     "WcsProtocolError": ".errors",
     "WcsRateLimitError": ".errors",

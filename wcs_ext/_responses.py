@@ -35,6 +35,7 @@ __all__ = [
     "request_id_of",
     "status_failure",
     "transport_failure",
+    "wire_code",
 ]
 
 log = logging.getLogger("wcs_ext")
@@ -76,7 +77,7 @@ def error_from_response(response: httpx.Response, what: str) -> WcsError:
     code: int | str | None = None
     message = ""
     if isinstance(body, dict):
-        code = body.get("code")
+        code = wire_code(body.get("code"))
         message = _one_line(str(body.get("message") or body.get("error") or ""))
     elif isinstance(body, str):
         message = _text_message(body)
@@ -197,6 +198,18 @@ V = TypeVar("V")
 def opt(value: V | Unset) -> V | None:
     """A field of a generated model, with ``Unset`` (absent from the answer) as ``None``."""
     return None if isinstance(value, Unset) else value
+
+
+def wire_code(value: object) -> int | str | None:
+    """An error's WCS code: a number when it is one (WCS writes ``"404"`` as often as
+    ``404``), else the text as sent; ``None`` when there is none."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    number = int_code(value)
+    if number is not None:
+        return number
+    text = value.strip() if isinstance(value, str) else ""
+    return text or None
 
 
 def int_code(value: int | str | Unset | None) -> int | None:

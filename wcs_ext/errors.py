@@ -7,6 +7,7 @@
     ├── WcsInputError              bad input from the caller: a missing file, a bad wcs:// URL
     ├── WcsIntegrityError          data arrived but does not match: crc32, etag, size
     ├── WcsClosedError             a call on a client after close()
+    ├── WcsJobTimeoutError         a job still running when a wait for it ran out; .last_status
     ├── WcsTransportError          no usable HTTP answer: connect, read, protocol failures
     │   └── WcsTimeoutError        the answer did not come in time
     └── WcsAPIError                the server answered with an error; .status, .code, .body
@@ -23,7 +24,10 @@ Transport and status failures are separate branches so retry code can catch by k
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import JobStatus
 
 __all__ = [
     "WcsAPIError",
@@ -35,6 +39,7 @@ __all__ = [
     "WcsError",
     "WcsInputError",
     "WcsIntegrityError",
+    "WcsJobTimeoutError",
     "WcsNotFoundError",
     "WcsProtocolError",
     "WcsRateLimitError",
@@ -75,6 +80,15 @@ class WcsClosedError(WcsError):
     """The client was closed; a closed client never reopens by itself: make a new one."""
 
 
+class WcsJobTimeoutError(WcsError):
+    """A job was still running when the time given to wait for it ran out; the job goes
+    on. ``last_status`` is its state as last seen (a ``JobStatus``)."""
+
+    def __init__(self, message: str, *, last_status: JobStatus) -> None:
+        super().__init__(message, request_id=last_status.request_id)
+        self.last_status = last_status
+
+
 class WcsTransportError(WcsError):
     """The request got no usable HTTP answer (connection refused, reset, protocol error)."""
 
@@ -86,8 +100,10 @@ class WcsTimeoutError(WcsTransportError):
 class WcsAPIError(WcsError):
     """The server answered with an error status.
 
-    ``status`` is the HTTP status, ``code`` the WCS code from the JSON body (often the
-    same number, sometimes a string), ``body`` the decoded JSON body or raw text.
+    ``status`` is the HTTP status; ``code`` the WCS code from the JSON body, an ``int``
+    whenever it is a number (``"404"`` and ``404`` alike; often the status again), the
+    text as sent otherwise, ``None`` without one; ``message`` the server's words (with
+    what was being done); ``body`` the decoded JSON body or raw text.
     """
 
     def __init__(

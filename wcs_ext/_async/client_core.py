@@ -7,6 +7,7 @@ their calls as :class:`~wcs_ext._base_client.Operation` s and hand them to :meth
 
 from __future__ import annotations
 
+import logging
 from typing import Self, TypeVar
 
 import httpx
@@ -15,6 +16,7 @@ from wcs_client.types import release
 
 from .._base_client import BaseClient, Host, max_connections
 from .._operation import Operation
+from .._request_log import exchange_line, request_log
 from .._responses import Failure, next_delay, status_failure, transport_failure
 from .._retry import RetryPolicy
 from ..config import WcsConfig
@@ -46,9 +48,18 @@ class AsyncClientCore(BaseClient):
         self._check_open()
         client = self._http_clients.get(host)
         if client is None:
-            client = httpx.AsyncClient(transport=self._transport, **self._client_options(host))
+            # Asked only when requests are logged (-v): no cost per request otherwise.
+            logged = request_log.isEnabledFor(logging.DEBUG)
+            client = httpx.AsyncClient(
+                transport=self._transport,
+                event_hooks={"response": [self._log_exchange]} if logged else None,
+                **self._client_options(host),
+            )
             self._http_clients[host] = client
         return client
+
+    async def _log_exchange(self, response: httpx.Response) -> None:
+        request_log.debug("%s", exchange_line(response))
 
     async def _run(self, op: Operation[T], retry: RetryPolicy | None = None) -> T:
         """Send ``op`` until it succeeds or fails for good (``retry``: the client's policy)."""

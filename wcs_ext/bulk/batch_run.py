@@ -9,7 +9,6 @@ reason.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -20,11 +19,12 @@ from ..models import JobStatus
 from .batch_plan import MAX_BODY_BYTES, MAX_OPS_PER_JOB, split_jobs
 
 if TYPE_CHECKING:
-    from .._sync.resources.jobs import FmgrName
+    from .._sync.resources.jobs import FmgrName, Job
     from ..client import Wcs
 
 __all__ = ["BatchOp", "run_batch"]
 
+# Batches are short: look soon, and never wait long between looks.
 _FIRST_POLL = 0.05
 _LONGEST_POLL = 2.0
 
@@ -51,19 +51,6 @@ def _item_failures(ops: Sequence[BatchOp], status: JobStatus) -> dict[str, str |
     return outcome
 
 
-def _wait(wcs: Wcs, persistent_id: str, timeout: float) -> JobStatus:
-    delay = _FIRST_POLL
-    deadline = time.monotonic() + timeout
-    while True:
-        status = wcs.fmgr.status(persistent_id)
-        if status.finished:
-            return status
-        if time.monotonic() + delay > deadline:
-            raise WcsError(f"job {persistent_id} still running after {timeout:.0f} s")
-        time.sleep(delay)
-        delay = min(delay * 2, _LONGEST_POLL)
-
-
 def run_batch(
     wcs: Wcs,
     name: FmgrName,
@@ -75,7 +62,7 @@ def run_batch(
     timeout: float = 600.0,
 ) -> None:
     """Run ``ops`` as fmgr ``name`` jobs; ``done(label, failure)`` for each command."""
-    submitted: list[tuple[str, Sequence[BatchOp]]] = []
+    submitted: list[tuple[Job, Sequence[BatchOp]]] = []
     for job_range in split_jobs([op.fops for op in ops], max_ops=max_ops, max_bytes=max_bytes):
         part = ops[job_range.start : job_range.stop]
         try:
@@ -84,10 +71,11 @@ def run_batch(
             for op in part:
                 done(op.label, str(exc))
             continue
-        submitted.append((job.persistent_id, part))
-    for persistent_id, part in submitted:
+        submitted.append((job, part))
+    for job, part in submitted:
         try:
-            outcome = _item_failures(part, _wait(wcs, persistent_id, timeout))
+            status = job.wait(timeout=timeout, poll=_FIRST_POLL, max_poll=_LONGEST_POLL)
+            outcome = _item_failures(part, status)
         except WcsError as exc:
             outcome = {op.label: f"{exc} (it may have been done)" for op in part}
         for op in part:

@@ -2,15 +2,16 @@
 
 Exit codes (``_errors.py`` decides them): 0 success; 1 the operation failed (server
 error, integrity failure); 2 bad usage or input (a missing or unreadable file, a bad
-argument, bad configuration); 130 interrupted. Errors are one line on stderr;
-``--debug`` adds the traceback before it, except for bad usage or input.
+argument, bad configuration); 130 interrupted. Errors are one line on stderr (with
+``--json``, also a document on stdout: ``_errors.error_document``); ``--debug`` adds the
+traceback before it, except for bad usage or input; ``-v`` logs requests and retries.
 """
 
 from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -18,16 +19,17 @@ import click
 from .._settings_table import option_settings
 from . import jobs, listing, live, objects, sync_cmd, transfers
 from ._compat import normalize_argv
-from ._context import CliState, Interrupted
+from ._context import CliState, Interrupted, StoppedPartWay, emit_json
 from ._errors import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     classify,
+    error_document,
     record_folder_error,
 )
-from ._output import echo, echo_verbatim, library_messages
+from ._output import LibraryMessages, echo, echo_verbatim, library_messages
 from .checksums import crc64_command, etag_command
 from .completion import completion_command
 from .configure import configure as run_configure
@@ -90,7 +92,17 @@ def _setting_options(function: F) -> F:
     default=None,
     help="Show transfer progress bars. [default: when stderr is a terminal]",
 )
-@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show a traceback when something fails (the original's --debug VALUE works too).",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log every request and retry to stderr (keys, tokens and signatures masked).",
+)
 @click.option("-s", "--ssl", is_flag=True, help="Use https for hosts given without a scheme.")
 @click.option("--configure", is_flag=True, help="Set up the config file interactively.")
 @click.option(
@@ -109,6 +121,7 @@ def cli(
     quiet: bool,
     progress: bool | None,
     debug: bool,
+    verbose: bool,
     ssl: bool,
     configure: bool,
     dump_config: bool,
@@ -129,6 +142,9 @@ def cli(
       wcs-ext get "https://photos.example.com/2026/cat.jpg"
       wcs-ext emulator --bucket photos      # a local WCS to try all this on
     """
+    messages = ctx.find_object(LibraryMessages)  # given by run(); absent under a test runner
+    if verbose and messages is not None:
+        messages.show_debug()
     overrides: dict[str, object] = {name: value for name, value in settings.items() if value}
     if ssl:
         overrides["ishttps"] = True
@@ -183,34 +199,74 @@ def _click_message(exc: click.ClickException) -> str:
 def run(argv: Sequence[str] | None = None, *, prog_name: str | None = None) -> int:
     """Run the command line and return its exit code (never exits the process)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    failure = _Failure(json_output=_asks_for_json(args))
     try:
         args = normalize_argv(cli, args, lambda message: echo(message, err=True))
-        with library_messages():
-            cli.main(args=args, prog_name=prog_name, standalone_mode=False)
+        with library_messages() as messages:
+            cli.main(args=args, prog_name=prog_name, standalone_mode=False, obj=messages)
     except click.exceptions.Exit as exc:
         code: int = exc.exit_code
     except click.ClickException as exc:
-        echo(f"error: {_click_message(exc)}", err=True)
-        code = exc.exit_code
+        code = failure.report(exc.exit_code, _click_message(exc), exc)
     except Interrupted as exc:
         if sys.stderr.isatty():
             echo(err=True)  # past the terminal's ^C
-        echo(str(exc), err=True)
-        code = EXIT_INTERRUPTED
+        code = failure.report(EXIT_INTERRUPTED, str(exc), exc, prefix="", resume=exc.resume)
     except (click.Abort, KeyboardInterrupt) as exc:
-        echo(str(exc) or "Interrupted.", err=True)
-        code = EXIT_INTERRUPTED
+        code = failure.report(EXIT_INTERRUPTED, str(exc) or "Interrupted.", exc, prefix="")
     except BrokenPipeError:
         # `wcs-ext ... | head`: the reader left; nothing useful to say.
         code = EXIT_FAILED
+    except StoppedPartWay as stopped:
+        code = _report(stopped.cause, failure, debug="--debug" in args, resume=stopped.resume)
     except Exception as exc:
-        code = _report(exc, debug="--debug" in args)
+        code = _report(exc, failure, debug="--debug" in args)
     else:
         code = EXIT_OK
     return code
 
 
-def _report(exc: Exception, *, debug: bool) -> int:
+def _asks_for_json(args: Sequence[str]) -> bool:
+    """--json among the options (before a ``--``), known before click has parsed them:
+    a usage error, too, is then reported as JSON."""
+    words = list(args)
+    return "--json" in (words[: words.index("--")] if "--" in words else words)
+
+
+class _Failure:
+    """How a failure is reported: its one line on stderr, and with ``--json`` its
+    document on stdout as well (``_errors.error_document``), for a script reading it."""
+
+    def __init__(self, *, json_output: bool) -> None:
+        self._json_output = json_output
+
+    def report(
+        self,
+        code: int,
+        message: str,
+        exc: BaseException | None,
+        *,
+        prefix: str = "error: ",
+        resume: Mapping[str, Any] | None = None,
+    ) -> int:
+        """``resume``: how to continue (``{"marker": ...}``), fields of the document."""
+        if self._json_output:
+            try:
+                emit_json(error_document(exc, message) | dict(resume or {}))
+                sys.stdout.flush()
+            except BrokenPipeError:
+                pass  # the reader left; stderr still gets the line
+        echo(f"{prefix}{message}", err=True)
+        return code
+
+
+def _report(
+    exc: Exception,
+    failure: _Failure,
+    *,
+    debug: bool,
+    resume: Mapping[str, Any] | None = None,
+) -> int:
     """The one line of an error (after its traceback with --debug, unless it is bad
     usage or input) and its exit code."""
     known = classify(exc)
@@ -219,17 +275,16 @@ def _report(exc: Exception, *, debug: bool) -> int:
         for line in "".join(traceback.format_exception(exc)).rstrip("\n").split("\n"):
             echo(line, err=True)
     if known is not None:
-        echo(f"error: {known[1]}", err=True)
+        message = known[1]
     elif debug:
-        echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+        message = f"internal error: {type(exc).__name__}: {exc}"
     else:
         # A bug of ours: still one line, and the way to see more.
-        echo(
-            f"error: internal error: {type(exc).__name__}: {exc} "
-            "(run again with --debug for the traceback)",
-            err=True,
+        message = (
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(run again with --debug for the traceback)"
         )
-    return code
+    return failure.report(code, message, exc, resume=resume)
 
 
 def main() -> NoReturn:

@@ -5,13 +5,16 @@ optparse accepts every option anywhere: ``wcscmd --limit 2 list wcs://b r`` and
 command and command options after it. :func:`normalize_argv` moves each option to the
 side that defines it, and turns the original's quirks into ours:
 
-* ``--debug=X`` (a value the original ignored) becomes the flag ``--debug``;
+* ``--debug=X`` and ``--debug X`` (a value the original required and ignored) become
+  the flag ``--debug``, X a number or a yes/no word, so ``--debug stat ...`` still
+  reads as the flag;
 * an option of the original that has no meaning for the chosen command is dropped with
   a warning instead of failing a script that always passed it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import click
@@ -69,7 +72,7 @@ def normalize_argv(
     group: click.Group, args: Sequence[str], warn: Callable[[str], None]
 ) -> list[str]:
     """``args`` with group options before the command and command options after it."""
-    words = [_plain_debug(word) for word in args]
+    words = _plain_debug(args)
     group_opts = _options(group)
     every = dict.fromkeys(ORIGINAL_OPTIONS, True)
     for command in group.commands.values():
@@ -111,9 +114,22 @@ def normalize_argv(
     return [*before, name, *after]
 
 
-def _plain_debug(word: str) -> str:
-    # The original's --debug took a value it ignored; ours is a flag.
-    return "--debug" if word.startswith("--debug=") else word
+_DEBUG_VALUE = re.compile(r"-?\d+|true|false|yes|no|on|off", re.IGNORECASE)
+
+
+def _plain_debug(args: Sequence[str]) -> list[str]:
+    """The original's --debug took a value it ignored; ours is a flag."""
+    words: list[str] = []
+    after_debug = False
+    for index, word in enumerate(args):
+        if word == "--":  # what follows are arguments, whatever they look like
+            return [*words, *args[index:]]
+        if after_debug and _DEBUG_VALUE.fullmatch(word):
+            after_debug = False
+            continue
+        after_debug = word == "--debug"
+        words.append("--debug" if word.startswith("--debug=") else word)
+    return words
 
 
 def _is_number(word: str) -> bool:

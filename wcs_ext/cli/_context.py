@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CliState",
     "Interrupted",
+    "StoppedPartWay",
     "as_json",
     "emit_json",
     "existing_files",
@@ -34,8 +36,24 @@ class Interrupted(Exception):
     """Ctrl-C during work that running the same command again continues.
 
     Not a KeyboardInterrupt: click would turn that into a bare ``Abort`` and lose the
-    message (exit code 130 either way).
+    message (exit code 130 either way). ``resume``: how to continue, as fields of the
+    ``--json`` error document (``{"marker": ...}``).
     """
+
+    def __init__(self, message: str, *, resume: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.resume = dict(resume or {})
+
+
+class StoppedPartWay(Exception):
+    """``cause`` ended a command after part of its output was shown; ``resume`` says how
+    to continue, as fields of the ``--json`` error document. The error boundary reports
+    ``cause`` (its line, its exit code) with them."""
+
+    def __init__(self, cause: Exception, *, resume: Mapping[str, Any]) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.resume = dict(resume)
 
 
 @attrs.define(kw_only=True)
@@ -127,11 +145,15 @@ def existing_files(paths: tuple[str, ...]) -> list[Path]:
 def as_json(value: Any) -> Any:
     """A result object (attrs) as plain JSON data."""
     if attrs.has(type(value)):
-        return {k: as_json(v) for k, v in attrs.asdict(value, recurse=False).items()}
+        # A private field (how a job asks for its status) is no data of the result.
+        fields = attrs.asdict(value, recurse=False).items()
+        return {k: as_json(v) for k, v in fields if not k.startswith("_")}
     if isinstance(value, Mapping):
         return {str(k): as_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [as_json(v) for v in value]
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, dt.date):  # a datetime too: ISO 8601, with its zone
+        return value.isoformat()
     return value

@@ -13,8 +13,9 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
-from ..errors import WcsConfigError, WcsError, WcsInputError
+from ..errors import WcsAPIError, WcsConfigError, WcsError, WcsInputError
 from ._context import CliState
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "classify",
+    "error_document",
     "record_folder_error",
 ]
 
@@ -75,6 +77,21 @@ def classify(exc: Exception) -> tuple[int, str] | None:
     if _bad_url(exc):
         return EXIT_USAGE, f"bad URL: {exc}"
     return None
+
+
+def error_document(exc: BaseException | None, message: str) -> dict[str, Any]:
+    """The ``--json`` form of an error, on stdout as the one line is on stderr:
+    ``{"error": {"status", "code", "message", "request_id"}}``. ``status`` is the HTTP
+    status and ``code`` the WCS code of an error the server answered, else null;
+    ``message`` is the line without its ``error:``, status and request id."""
+    if isinstance(exc, WcsAPIError):
+        status, code, text = exc.status, exc.code, exc.message
+    elif isinstance(exc, WcsError):
+        status, code, text = None, None, exc.message
+    else:
+        status, code, text = None, None, message
+    request_id = exc.request_id if isinstance(exc, WcsError) else None
+    return {"error": {"status": status, "code": code, "message": text, "request_id": request_id}}
 
 
 def record_folder_error(state: CliState, exc: OSError) -> WcsError | None:

@@ -11,14 +11,15 @@ import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 
 import click
 
-from ..transfer.progress import ProgressCallback, TransferProgress
+from ..transfer.progress import RESUME_LOGGER, ProgressCallback, TransferProgress
 from ._escape import printable
 
 __all__ = [
+    "LibraryMessages",
     "echo",
     "echo_verbatim",
     "human_size",
@@ -41,7 +42,7 @@ def echo_verbatim(text: str) -> None:
 
 
 class _EchoHandler(logging.Handler):
-    """A library warning as one escaped line: its text holds paths and server words."""
+    """A library message as one escaped line: its text holds paths and server words."""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -50,17 +51,53 @@ class _EchoHandler(logging.Handler):
             self.handleError(record)
 
 
-@contextmanager
-def library_messages(level: int = logging.WARNING) -> Iterator[None]:
+# INFO lines a person running a command wants without asking (an upload resumes).
+_NOTICE_LOGGERS = (RESUME_LOGGER,)
+
+
+class LibraryMessages:
+    """What of wcs_ext's logging reaches stderr: warnings and notices, and with
+    :meth:`show_debug` (``-v``) every request and retry too."""
+
+    def __init__(self) -> None:
+        self._handler = _EchoHandler(logging.DEBUG)
+        self._handler.addFilter(self._shown)
+        self._verbose = False
+        self._levels: dict[str, int] = {}
+
+    def _shown(self, record: logging.LogRecord) -> bool:
+        return (
+            self._verbose
+            or record.levelno >= logging.WARNING
+            or (record.levelno >= logging.INFO and record.name in _NOTICE_LOGGERS)
+        )
+
+    def _set_level(self, name: str, level: int) -> None:
+        logger = logging.getLogger(name)
+        self._levels.setdefault(name, logger.level)
+        logger.setLevel(level)
+
+    def show_debug(self) -> None:
+        self._verbose = True
+        self._set_level("wcs_ext", logging.DEBUG)
+
+    def __enter__(self) -> LibraryMessages:
+        logging.getLogger("wcs_ext").addHandler(self._handler)
+        for name in _NOTICE_LOGGERS:
+            self._set_level(name, logging.INFO)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        logging.getLogger("wcs_ext").removeHandler(self._handler)
+        for name, level in self._levels.items():
+            logging.getLogger(name).setLevel(level)
+        self._levels.clear()
+
+
+def library_messages() -> LibraryMessages:
     """While a command runs, wcs_ext's log records reach stderr through :func:`echo`
     (without it, Python's last-resort handler would print them raw)."""
-    logger = logging.getLogger("wcs_ext")
-    handler = _EchoHandler(level)
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
+    return LibraryMessages()
 
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
@@ -77,10 +114,13 @@ def human_size(size: int | None) -> str:
     raise AssertionError("unreachable")
 
 
-def local_time(ms: int | None) -> str:
-    if ms is None:
+def local_time(moment: int | datetime | None) -> str:
+    """A time (epoch milliseconds or an aware datetime) in the local zone, for people."""
+    if moment is None:
         return "-"
-    return datetime.fromtimestamp(ms / 1000).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(moment, int):
+        moment = datetime.fromtimestamp(moment / 1000, tz=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+import sys
 
 import click
 
+from .._sync.resources.jobs import Job
 from ..errors import WcsError
-from ..models import Job, JobStatus
+from ..models import ItemState, JobState, JobStatus
 from ..protocol.fmgr_ops import delete_prefix_op
-from ._context import CliState, as_json, emit_json, pass_state
+from ._context import CliState, Interrupted, as_json, emit_json, pass_state
 from ._output import echo, print_table
 from ._urls import parse_bucket, parse_object
 
@@ -21,20 +21,29 @@ _JOB_OPTIONS = """\
 come from the config file or options given before or after the command."""
 
 _WAIT = click.option(
-    "--wait", is_flag=True, help="Poll the job's status until it has finished, then show it."
+    "--wait",
+    is_flag=True,
+    help="Then poll the job's status (less and less often, up to every 10 s) until it "
+    "has finished, and show it.",
 )
-_POLL_SECONDS = 1.0
 
 
 def _show_status(state: CliState, status: JobStatus) -> None:
     if state.json_output:
-        emit_json(as_json(status) | {"finished": status.finished, "succeeded": status.succeeded})
+        emit_json(
+            as_json(status)
+            | {
+                "state": None if status.state is None else str(status.state),
+                "finished": status.finished,
+                "succeeded": status.succeeded,
+            }
+        )
         return
-    state_name = status.state.name.lower().replace("_", " ") if status.state else "unknown"
+    state_name = _for_people(status.state) if status.state is not None else "unknown"
     echo(f"job {status.id}: {state_name} ({status.desc or 'no description'})")
     rows = [
         (
-            {3: "ok", 2: "FAILED", 1: "running", 0: "pending"}.get(item.code or 0, str(item.code)),
+            _ITEM_WORDS.get(item.state, str(item.code)) if item.state is not None else "?",
             item.cmd,
             item.error or item.desc or "",
         )
@@ -44,20 +53,36 @@ def _show_status(state: CliState, status: JobStatus) -> None:
         print_table(("RESULT", "COMMAND", "DETAIL"), rows)
 
 
-def _submitted(
-    state: CliState, job: Job, wait: bool, poll: Callable[[str], JobStatus], status_cmd: str
-) -> None:
+_ITEM_WORDS = {
+    ItemState.SUCCEEDED: "ok",
+    ItemState.FAILED: "FAILED",
+    ItemState.PROCESSING: "running",
+    ItemState.PENDING: "pending",
+}
+
+
+def _for_people(state: JobState) -> str:
+    return str(state).lower().replace("_", " ")
+
+
+def _submitted(state: CliState, job: Job, wait: bool, status_cmd: str) -> None:
+    """The job's id at once (``persistentId: ID``, the words the original printed it
+    with, for scripts that look for them); with ``wait``, its end."""
+    if state.json_output:
+        emit_json(as_json(job))
+    else:
+        echo(f"persistentId: {job.persistent_id}")
+    sys.stdout.flush()  # the id is known before a long wait: a script may read it now
     if not wait:
-        if state.json_output:
-            emit_json(as_json(job))
-        else:
-            state.say(f"submitted job {job.persistent_id}")
-            state.say(f"see how it goes: wcs-ext {status_cmd} {job.persistent_id}")
+        state.say(f"see how it goes: wcs-ext {status_cmd} {job.persistent_id}")
         return
-    status = poll(job.persistent_id)
-    while not status.finished:
-        time.sleep(_POLL_SECONDS)
-        status = poll(job.persistent_id)
+    try:
+        status = job.wait()
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"interrupted: the job goes on; see how it goes: wcs-ext {status_cmd} "
+            f"{job.persistent_id}"
+        ) from None
     _show_status(state, status)
     if not status.succeeded:
         raise WcsError(f"job {job.persistent_id} finished with failures")
@@ -92,7 +117,7 @@ def delete_prefix_command(state: CliState, bucket_url: str, prefix: str, wait: b
     wcs = state.client()
     # notifyURL, separate and force default to the configuration (and its options).
     job = wcs.fmgr.submit("deletePrefix", delete_prefix_op(bucket, prefix))
-    _submitted(state, job, wait, wcs.fmgr.status, "fmgrStatus")
+    _submitted(state, job, wait, "fmgrStatus")
 
 
 @click.command("fops", epilog=_JOB_OPTIONS)
@@ -110,7 +135,7 @@ def fops_command(state: CliState, target: str, fops: str, wait: bool) -> None:
     bucket, key = parse_object(target)
     wcs = state.client()
     job = wcs.fops.execute(bucket, key, fops)
-    _submitted(state, job, wait, wcs.fops.status, "fopsStatus")
+    _submitted(state, job, wait, "fopsStatus")
 
 
 @click.command("fmgrStatus")

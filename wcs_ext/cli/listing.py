@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import signal
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
 from .._atomic_file import atomic_file
+from ..errors import WcsError
 from ..models import ObjectInfo, ObjectPage
-from ._context import CliState, as_json, emit_json, json_text, pass_state
+from ._context import (
+    CliState,
+    Interrupted,
+    StoppedPartWay,
+    as_json,
+    emit_json,
+    json_text,
+    pass_state,
+)
 from ._output import echo, human_size, local_time, print_table
 from ._urls import parse_bucket
 
@@ -23,6 +36,11 @@ the command: --limit N (1..1000, page size), --prefix P, --mode 0|1 (0: files of
 folder first, 1: folders first; both show subfolders as DIR), --marker M (continue)."""
 
 
+def _wcs_time(moment: dt.datetime | None) -> str:
+    """A time as WCS writes it: ``YYYY-MM-DD hh:mm:ss`` in UTC, "" for none."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
 def _wcs_item(item: ObjectInfo) -> dict[str, Any]:
     """An object as WCS lists it (the field names of the server's answer)."""
     return {
@@ -31,7 +49,7 @@ def _wcs_item(item: ObjectInfo) -> dict[str, Any]:
         "hash": item.hash,
         "fsize": item.size,
         "mimeType": item.mime_type,
-        "expirationDate": item.expiration_date or "",
+        "expirationDate": _wcs_time(item.expiration_date),
         "storageClass": item.storage_class,
     }
 
@@ -76,7 +94,7 @@ def listbucket_command(state: CliState) -> None:
         for bucket in buckets:
             emit_json(as_json(bucket))
     else:
-        print_table(("NAME", "CREATED"), [(b.name, b.created or "-") for b in buckets])
+        print_table(("NAME", "CREATED"), [(b.name, local_time(b.created)) for b in buckets])
 
 
 @click.command("list", epilog=_LIST_OPTIONS)
@@ -105,6 +123,7 @@ def list_command(state: CliState, bucket_url: str, resfile: Path | None) -> None
             state.say(f"more: --marker {page.marker}")
         return
     _echo_objects(state, page)
+    sys.stdout.flush()
     if page.has_more:
         if state.json_output:
             emit_json({"marker": page.marker})  # last line: where the next page starts
@@ -117,8 +136,11 @@ def list_command(state: CliState, bucket_url: str, resfile: Path | None) -> None
 @click.argument("resfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @pass_state
 def listall_command(state: CliState, bucket_url: str, resfile: Path | None) -> None:
-    """List every object, page after page; RESFILE gets one JSON document per page
-    per line (the original wrote Python reprs there).
+    """List every object, page after page, each shown as it arrives (--json: one
+    object per line); RESFILE gets one JSON document per page per line (the original
+    wrote Python reprs there). Stopped part-way (Ctrl-C, an error), it says the
+    --marker that continues it, on stderr (--json: also as the "marker" of the last
+    line, the error's document).
 
     \b
     Examples:
@@ -126,17 +148,57 @@ def listall_command(state: CliState, bucket_url: str, resfile: Path | None) -> N
       $ wcs-ext --json listall wcs://photos | jq -r .key
     """
     bucket = parse_bucket(bucket_url)
-    pages = state.client().iter_pages(
-        bucket, marker=state.config().marker or None, **_page_kwargs(state)
-    )
+    start = state.config().marker or ""
+    pages = state.client().iter_pages(bucket, marker=start or None, **_page_kwargs(state))
     if resfile is None:
-        for page in pages:
-            _echo_objects(state, page)
+        _stream_pages(state, pages, start)
         return
     # All pages or none: a failure on page 7 keeps the old file, not half a new one.
     with atomic_file(resfile) as out:
         count = _save_pages(pages, out)
     state.say(f"saved {count} objects to {resfile}")
+
+
+def _stream_pages(state: CliState, pages: Iterable[ObjectPage], start: str) -> None:
+    """Each page shown as it arrives; stopped part-way, where to continue from."""
+    marker, shown = start, 0  # the marker of the first page not shown (whole) yet
+    try:
+        for page in pages:
+            # Ctrl-C waits while a page is written and counted: stopped part-way, the
+            # marker is that of the last page shown whole, never one shown half or
+            # shown but not counted (an unbuffered stdout shows each line at once).
+            with _ctrl_c_held():
+                _echo_objects(state, page)
+                marker, shown = page.marker, shown + 1
+            sys.stdout.flush()  # a reader (jq, a script) sees the page now
+    except KeyboardInterrupt:
+        if not shown:
+            raise
+        message = f"interrupted: continue with --marker {marker}"
+        raise Interrupted(message, resume={"marker": marker}) from None
+    except WcsError as exc:
+        if not shown:
+            raise
+        echo(f"listing stopped part-way: continue with --marker {marker}", err=True)
+        raise StoppedPartWay(exc, resume={"marker": marker}) from exc
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """A Ctrl-C while inside is raised at its end (the main thread only: elsewhere no
+    signal arrives)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        # None: a handler not set from Python; Python's own is what it stood for.
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _page_line(page: ObjectPage) -> bytes:
@@ -204,7 +266,9 @@ def bucketstat_command(
         for bucket in usage:
             emit_json(as_json(bucket))
         return
-    rows = [(b.name, day.date, day.storage_mb) for b in usage for day in b.days]
+    rows = [
+        (b.name, day.date.isoformat(), f"{day.storage_mb:.3f}") for b in usage for day in b.days
+    ]
     print_table(("BUCKET", "DATE", "STORAGE (MB)"), rows)
 
 

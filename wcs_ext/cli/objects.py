@@ -37,7 +37,7 @@ def stat_command(state: CliState, target: str) -> None:
         ("hash", info.hash or "-"),
         ("mime type", info.mime_type or "-"),
         ("uploaded", local_time(info.put_time_ms)),
-        ("expires", info.expiration_date or "never"),
+        ("expires", local_time(info.expiration_date) if info.expiration_date else "never"),
         ("storage class", info.storage_class or "-"),
     )
     for name, value in rows:

@@ -14,7 +14,11 @@ from collections.abc import Callable
 
 import attrs
 
-__all__ = ["ProgressCallback", "ProgressTracker", "TransferProgress"]
+__all__ = ["RESUME_LOGGER", "ProgressCallback", "ProgressTracker", "TransferProgress"]
+
+RESUME_LOGGER = "wcs_ext.transfer.resume"
+"""Where an upload that continues from its resume record says so, and how far it got
+(INFO: the command line shows it, a library user sees it when logging asks for INFO)."""
 
 
 @attrs.frozen

@@ -6,6 +6,7 @@ The story that uses these, top to bottom, is ``wcs_ext/_async/transfer/multipart
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -19,10 +20,10 @@ from ..errors import WcsAPIError, WcsInputError, WcsIntegrityError
 from ..models import UploadResult
 from ..protocol.blocks import CTX_LOST_CODE, BlockAck, BlockSpan, block_count, iter_blocks
 from ..protocol.checksum import crc32_bytes, etag_from_digests
-from .progress import ProgressCallback, ProgressTracker
+from .progress import RESUME_LOGGER, ProgressCallback, ProgressTracker
 from .record import BlockState, ResumeRecord, UploadIdentity, derive_upload_id
 from .settings import TransferConfig
-from .upload_requests import UploadRequests
+from .upload_requests import UploadAnswer, UploadRequests
 
 __all__ = [
     "FileUpload",
@@ -35,6 +36,8 @@ __all__ = [
     "prepare_file_upload",
     "verify_hash",
 ]
+
+_resume_log = logging.getLogger(RESUME_LOGGER)
 
 _UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _CTX_LOST_CODES = frozenset({CTX_LOST_CODE, str(CTX_LOST_CODE)})
@@ -97,15 +100,25 @@ def etag_of(states: Sequence[BlockState]) -> str:
     return etag_from_digests([bytes.fromhex(d) for state in states for d in state.digests])
 
 
-def verify_hash(result: UploadResult, local_etag: str) -> UploadResult:
-    """The object is uploaded only if the server hashed the same bytes we read."""
-    if result.hash is not None and result.hash != local_etag:
+def verify_hash(answer: UploadAnswer, local_etag: str) -> UploadResult:
+    """The object is uploaded only if the server hashed the same bytes we read; an
+    answer without a hash leaves the result unverified, with the local etag."""
+    if answer.hash is not None and answer.hash != local_etag:
         raise WcsIntegrityError(
-            f"upload wcs://{result.bucket}/{result.key}: the server's hash {result.hash} "
+            f"upload wcs://{answer.bucket}/{answer.key}: the server's hash {answer.hash} "
             f"differs from the local etag {local_etag}",
-            request_id=result.request_id,
+            request_id=answer.request_id,
         )
-    return result
+    return UploadResult(
+        bucket=answer.bucket,
+        key=answer.key,
+        hash=local_etag,
+        size=answer.size,
+        request_id=answer.request_id,
+        body=answer.body,
+        redirect=answer.redirect,
+        verified=answer.hash is not None,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -190,6 +203,11 @@ def prepare_file_upload(
         for i, state in record.blocks().items()
         if 0 <= i < count and state.size == block_size_of(i)
     }
+    if resumed:
+        stored = sum(1 for state in resumed.values() if state.complete)
+        _resume_log.info(
+            "resuming upload %s: %d of %d blocks already stored", upload_id, stored, count
+        )
     tracker = ProgressTracker(
         progress, stat.st_size, done=sum(state.acked for state in resumed.values())
     )

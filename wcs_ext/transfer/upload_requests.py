@@ -9,9 +9,10 @@ from __future__ import annotations
 import io
 import mimetypes
 from collections.abc import Callable, Sequence
-from typing import BinaryIO, TypedDict
+from typing import Any, BinaryIO, TypedDict
 from urllib.parse import quote
 
+import attrs
 import httpx
 
 from wcs_client.api.upload import make_block, make_file, put_chunk, upload_file
@@ -21,10 +22,25 @@ from wcs_client.types import UNSET, File, Unset
 
 from .._operation import Operation
 from .._responses import answer_reader, parsed_or_raise, protocol_error, request_id_of
-from ..models import UploadResult
 from ..protocol.blocks import BlockAck
 
-__all__ = ["UploadRequests"]
+__all__ = ["UploadAnswer", "UploadRequests"]
+
+
+@attrs.frozen(kw_only=True)
+class UploadAnswer:
+    """What the server says it stored, before its hash is checked against the local
+    etag (``upload_plan.verify_hash`` makes the :class:`~wcs_ext.models.UploadResult`).
+    ``hash`` is ``None`` when the answer has none (a ``returnBody`` without it, a
+    ``returnUrl`` redirect)."""
+
+    bucket: str
+    key: str
+    hash: str | None
+    size: int | None = None
+    request_id: str | None = None
+    body: dict[str, Any] = attrs.field(factory=dict)
+    redirect: str | None = None
 
 
 def _block_ack(ack: BlockResult, response: httpx.Response) -> BlockAck:
@@ -46,13 +62,13 @@ class _ChunkFields(TypedDict):
     x_wos_traffic_limit: int | Unset
 
 
-def _upload_result(
+def _upload_answer(
     what: str, bucket: str, key: str, size: int | None, parse: Callable[[httpx.Response], object]
-) -> Callable[[httpx.Response], UploadResult]:
-    def read(response: httpx.Response) -> UploadResult:
+) -> Callable[[httpx.Response], UploadAnswer]:
+    def read(response: httpx.Response) -> UploadAnswer:
         request_id = request_id_of(response)
         if 300 <= response.status_code < 400:
-            return UploadResult(
+            return UploadAnswer(
                 bucket=bucket,
                 key=key,
                 hash=None,
@@ -63,7 +79,7 @@ def _upload_result(
         stored = parsed_or_raise(parse(response), response, what, RawUploadResult)
         if isinstance(stored.key, str) and stored.key != key:
             raise protocol_error(response, what, f"the server stored key {stored.key!r}")
-        return UploadResult(
+        return UploadAnswer(
             bucket=bucket,
             key=key,
             hash=stored.hash_ if isinstance(stored.hash_, str) else None,
@@ -83,7 +99,7 @@ class UploadRequests:
 
     def form_upload(
         self, token: str, bucket: str, key: str, stream: BinaryIO, size: int | None
-    ) -> Operation[UploadResult]:
+    ) -> Operation[UploadAnswer]:
         # The file part is named after the key (slashes kept), as every WCS SDK does; the
         # stored key comes from the token's scope.
         mime_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
@@ -96,7 +112,7 @@ class UploadRequests:
             what=what,
             host="put",
             request=upload_file.build_request(body=form, x_wos_traffic_limit=self._traffic_limit),
-            parse=_upload_result(what, bucket, key, size, upload_file.parse_response),
+            parse=_upload_answer(what, bucket, key, size, upload_file.parse_response),
         )
 
     def _chunk(self, token: str, upload_batch: str, chunk: bytes) -> _ChunkFields:
@@ -144,7 +160,7 @@ class UploadRequests:
         key: str,
         size: int,
         ctxs: Sequence[str],
-    ) -> Operation[UploadResult]:
+    ) -> Operation[UploadAnswer]:
         what = f"mkfile wcs://{bucket}/{key}"
         return Operation(
             what=what,
@@ -156,5 +172,5 @@ class UploadRequests:
                 upload_batch=upload_batch,
                 x_wos_traffic_limit=self._traffic_limit,
             ),
-            parse=_upload_result(what, bucket, key, size, make_file.parse_response),
+            parse=_upload_answer(what, bucket, key, size, make_file.parse_response),
         )

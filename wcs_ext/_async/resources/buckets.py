@@ -22,6 +22,7 @@ from wcs_client.types import UNSET
 
 from ..._operation import Operation, target_url
 from ..._responses import answer_reader, opt, request_id_of
+from ..._wire_values import wire_date, wire_datetime, wire_number
 from ...errors import WcsInputError
 from ...models import (
     BucketInfo,
@@ -50,25 +51,28 @@ def _date(value: DateLike, name: str) -> str:
     return value
 
 
-def _bucket_info(raw: Bucket) -> BucketInfo:
-    return BucketInfo(name=raw.name, created=opt(raw.ctime))
+def _bucket_info(raw: Bucket, response: httpx.Response, what: str) -> BucketInfo:
+    return BucketInfo(name=raw.name, created=wire_datetime(opt(raw.ctime), response, what, "ctime"))
 
 
-def _object_page(bucket: str, raw: ObjectList, request_id: str | None) -> ObjectPage:
+def _object_page(bucket: str, raw: ObjectList, response: httpx.Response, what: str) -> ObjectPage:
     return ObjectPage(
         bucket=bucket,
-        items=tuple(object_info(item.key, item) for item in opt(raw.items) or ()),
+        items=tuple(object_info(item.key, item, response, what) for item in opt(raw.items) or ()),
         common_prefixes=tuple(opt(raw.common_prefixes) or ()),
         marker=opt(raw.marker) or "",
-        request_id=request_id,
+        request_id=request_id_of(response),
     )
 
 
-def _bucket_usage(raw: BucketStatBucket) -> BucketUsage:
+def _bucket_usage(raw: BucketStatBucket, response: httpx.Response, what: str) -> BucketUsage:
     return BucketUsage(
         name=opt(raw.name) or "",
         days=tuple(
-            DailyStorage(date=opt(day.data_time) or "", storage_mb=str(opt(day.storage) or "0"))
+            DailyStorage(
+                date=wire_date(opt(day.data_time), response, what, "data_time"),
+                storage_mb=wire_number(opt(day.storage), response, what, "storage"),
+            )
             for day in opt(raw.detail) or ()
         ),
     )
@@ -78,7 +82,7 @@ def list_buckets_operation() -> Operation[list[BucketInfo]]:
     what = "list buckets"
 
     def convert(listing: BucketList, response: httpx.Response) -> list[BucketInfo]:
-        return [_bucket_info(b) for b in opt(listing.buckets) or []]
+        return [_bucket_info(b, response, what) for b in opt(listing.buckets) or []]
 
     return Operation(
         what=what,
@@ -105,7 +109,7 @@ def list_objects_operation(
     what = f"list {target_url(bucket)}"
 
     def convert(page: ObjectList, response: httpx.Response) -> ObjectPage:
-        return _object_page(bucket, page, request_id_of(response))
+        return _object_page(bucket, page, response, what)
 
     return Operation(
         what=what,
@@ -136,7 +140,7 @@ def bucket_usage_operation(
     what = f"bucket usage of {'|'.join(buckets)}"
 
     def convert(result: BucketStatResult, response: httpx.Response) -> list[BucketUsage]:
-        return [_bucket_usage(b) for b in opt(result.buckets) or []]
+        return [_bucket_usage(b, response, what) for b in opt(result.buckets) or []]
 
     return Operation(
         what=what,

@@ -1,11 +1,14 @@
 """Server-side file jobs (``/fmgr/*``): submit move, copy, fetch, delete, delete by
-prefix, m3u8 delete and compress; poll their status. Also how any job's status reads."""
+prefix, m3u8 delete and compress; poll their status. Also how any job's status reads,
+and :class:`AsyncJob`, a submitted job (fmgr or fops) that can wait for its end."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
+import attrs
 import httpx
 
 from wcs_client.api.manage import (
@@ -28,16 +31,27 @@ from wcs_client.models import (
 )
 from wcs_client.types import UNSET, Unset
 
+from ... import models
+from ..._job_polls import DEFAULT_MAX_POLL, DEFAULT_POLL, PollSchedule
 from ..._operation import Operation
 from ..._responses import answer_reader, int_code, opt, request_id_of
 from ...config import WcsConfig
-from ...errors import WcsInputError
-from ...models import Job, JobItem, JobStatus
+from ...errors import WcsInputError, WcsJobTimeoutError
+from ...models import JobItem, JobStatus
 from ...protocol import fmgr_ops as ops
 from ...protocol.encoding import urlsafe_b64encode
+from .. import _io
 from ..client_core import AsyncClientCore
 
-__all__ = ["AsyncFmgrJobs", "FmgrName", "job_options", "job_status", "submitted"]
+__all__ = [
+    "AsyncFmgrJobs",
+    "AsyncJob",
+    "AsyncJobStatuses",
+    "FmgrName",
+    "job_options",
+    "job_status",
+    "submitted",
+]
 
 FmgrName = Literal["move", "copy", "fetch", "delete", "deletePrefix", "deletem3u8", "compress"]
 _ENDPOINTS = {
@@ -69,13 +83,72 @@ def job_options(
 
 def submitted(
     what: str, parse: Callable[[httpx.Response], object]
-) -> Callable[[httpx.Response], Job]:
+) -> Callable[[httpx.Response], models.Job]:
     """Reads the answer of a job submission: the job's persistent id."""
 
-    def convert(result: PersistentIdResult, response: httpx.Response) -> Job:
-        return Job(persistent_id=result.persistent_id, request_id=request_id_of(response))
+    def convert(result: PersistentIdResult, response: httpx.Response) -> models.Job:
+        return models.Job(persistent_id=result.persistent_id, request_id=request_id_of(response))
 
     return answer_reader(what, parse, PersistentIdResult, convert)
+
+
+class AsyncJobStatuses(Protocol):
+    """Where a job's state is asked for: the fmgr or the fops jobs of a client."""
+
+    async def status(self, persistent_id: str) -> JobStatus: ...
+
+
+def _job_record(persistent_id: str, request_id: str | None) -> models.Job:
+    return models.Job(persistent_id=persistent_id, request_id=request_id)
+
+
+@attrs.frozen(kw_only=True)
+class AsyncJob(models.Job):
+    """A submitted job (fmgr or fops): its ``persistent_id``, and how it goes.
+
+    :meth:`wait` polls its status until the work is over. It holds the client that made
+    it (not part of its repr, equality, ``--json`` or pickle: a pickled job is the plain
+    :class:`~wcs_ext.models.Job`, no client and no key inside).
+    """
+
+    _statuses: AsyncJobStatuses = attrs.field(repr=False, eq=False, alias="statuses")
+
+    async def status(self) -> JobStatus:
+        """The job's state now."""
+        return await self._statuses.status(self.persistent_id)
+
+    async def wait(
+        self,
+        timeout: float | None = None,
+        poll: float = DEFAULT_POLL,
+        *,
+        max_poll: float = DEFAULT_MAX_POLL,
+    ) -> JobStatus:
+        """Poll until the work is over (:attr:`JobStatus.finished`) and return the last
+        status, which says whether every command succeeded.
+
+        The first wait is ``poll`` seconds, each next one half as long again, up to
+        ``max_poll``. After ``timeout`` seconds (None: no limit) a job still running
+        raises :class:`~wcs_ext.errors.WcsJobTimeoutError`; the job itself goes on.
+        """
+        schedule = PollSchedule.starting(
+            time.monotonic(), timeout=timeout, poll=poll, max_poll=max_poll
+        )
+        while True:
+            status = await self.status()
+            if status.finished:
+                return status
+            wait = schedule.next_wait(time.monotonic())
+            if wait is None:
+                state = "running" if status.state is None else str(status.state)
+                raise WcsJobTimeoutError(
+                    f"job {self.persistent_id} is still {state} after {timeout} s; it goes on",
+                    last_status=status,
+                )
+            await _io.sleep(wait)
+
+    def __reduce__(self) -> tuple[Callable[[str, str | None], models.Job], tuple[str, str | None]]:
+        return _job_record, (self.persistent_id, self.request_id)
 
 
 def _job_item(raw: FmgrStatusItem | FopsStatusItem) -> JobItem:
@@ -118,7 +191,7 @@ def fmgr_operation(
     notify_url: str | None = None,
     separate: bool | None = None,
     force: bool | None = None,
-) -> Operation[Job]:
+) -> Operation[models.Job]:
     if not fops:
         raise WcsInputError(f"fmgr {name} needs at least one operation")
     form = FmgrRequest(fops=fops, **job_options(config, notify_url, separate, force))
@@ -144,8 +217,9 @@ def fmgr_status_operation(persistent_id: str) -> Operation[JobStatus]:
 
 
 class AsyncFmgrJobs:
-    """Server-side file jobs: each returns a :class:`~wcs_ext.models.Job` to poll with
-    :meth:`status`. ``notify_url``, ``separate`` and ``force`` default to the configuration.
+    """Server-side file jobs: each returns an :class:`AsyncJob` to :meth:`~AsyncJob.wait`
+    for (or poll with :meth:`status`). ``notify_url``, ``separate`` and ``force`` default
+    to the configuration.
     """
 
     def __init__(self, client: AsyncClientCore) -> None:
@@ -159,7 +233,7 @@ class AsyncFmgrJobs:
         notify_url: str | None = None,
         separate: bool | None = None,
         force: bool | None = None,
-    ) -> Job:
+    ) -> AsyncJob:
         """Submit raw op strings (``;``-joined), as the original ``fmgr_*`` methods took."""
         op = fmgr_operation(
             self._client.config,
@@ -169,40 +243,45 @@ class AsyncFmgrJobs:
             separate=separate,
             force=force,
         )
-        return await self._client._run(op)
+        job = await self._client._run(op)
+        return AsyncJob(persistent_id=job.persistent_id, request_id=job.request_id, statuses=self)
 
     async def move(
         self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str | None = None
-    ) -> Job:
+    ) -> AsyncJob:
         """Move an object in the background (``dst_key`` defaults to ``src_key``)."""
         return await self.submit("move", ops.move_op(src_bucket, src_key, dst_bucket, dst_key))
 
     async def copy(
         self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str | None = None
-    ) -> Job:
+    ) -> AsyncJob:
         """Copy an object in the background (``dst_key`` defaults to ``src_key``)."""
         return await self.submit("copy", ops.copy_op(src_bucket, src_key, dst_bucket, dst_key))
 
     async def fetch(
         self, url: str, bucket: str, key: str | None = None, *, md5: str | None = None
-    ) -> Job:
+    ) -> AsyncJob:
         """Have the server fetch ``url`` into ``bucket`` (checked against ``md5`` if given)."""
         return await self.submit("fetch", ops.fetch_op(url, bucket, key, md5=md5))
 
-    async def delete(self, bucket: str, keys: str | Sequence[str]) -> Job:
+    async def delete(self, bucket: str, keys: str | Sequence[str]) -> AsyncJob:
         """Delete one or more objects in the background."""
         names = [keys] if isinstance(keys, str) else list(keys)
         return await self.submit("delete", ops.join_ops(ops.delete_op(bucket, k) for k in names))
 
-    async def delete_prefix(self, bucket: str, prefix: str) -> Job:
+    async def delete_prefix(self, bucket: str, prefix: str) -> AsyncJob:
         """Delete every object under ``prefix`` in the background."""
         return await self.submit("deletePrefix", ops.delete_prefix_op(bucket, prefix))
 
-    async def delete_m3u8(self, bucket: str, key: str, *, delete_ts: bool | None = None) -> Job:
+    async def delete_m3u8(
+        self, bucket: str, key: str, *, delete_ts: bool | None = None
+    ) -> AsyncJob:
         """Delete an m3u8 playlist (and, with ``delete_ts``, its segments)."""
         return await self.submit("deletem3u8", ops.delete_m3u8_op(bucket, key, delete_ts=delete_ts))
 
-    async def compress(self, bucket: str, keys: Sequence[str], save_as: tuple[str, str]) -> Job:
+    async def compress(
+        self, bucket: str, keys: Sequence[str], save_as: tuple[str, str]
+    ) -> AsyncJob:
         """Zip ``keys`` into the object ``save_as`` (bucket, key)."""
         return await self.submit("compress", ops.compress_op(bucket, keys, save_as))
 

@@ -1,13 +1,16 @@
 # Generated from wcs_ext/_async/resources/jobs.py by `make generate` (unasync): do not edit.
 # Change the async source and regenerate; `make test` fails when this file drifts.
 """Server-side file jobs (``/fmgr/*``): submit move, copy, fetch, delete, delete by
-prefix, m3u8 delete and compress; poll their status. Also how any job's status reads."""
+prefix, m3u8 delete and compress; poll their status. Also how any job's status reads,
+and :class:`Job`, a submitted job (fmgr or fops) that can wait for its end."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
+import attrs
 import httpx
 
 from wcs_client.api.manage import (
@@ -30,16 +33,27 @@ from wcs_client.models import (
 )
 from wcs_client.types import UNSET, Unset
 
+from ... import models
+from ..._job_polls import DEFAULT_MAX_POLL, DEFAULT_POLL, PollSchedule
 from ..._operation import Operation
 from ..._responses import answer_reader, int_code, opt, request_id_of
 from ...config import WcsConfig
-from ...errors import WcsInputError
-from ...models import Job, JobItem, JobStatus
+from ...errors import WcsInputError, WcsJobTimeoutError
+from ...models import JobItem, JobStatus
 from ...protocol import fmgr_ops as ops
 from ...protocol.encoding import urlsafe_b64encode
+from .. import _io
 from ..client_core import SyncClientCore
 
-__all__ = ["FmgrJobs", "FmgrName", "job_options", "job_status", "submitted"]
+__all__ = [
+    "FmgrJobs",
+    "FmgrName",
+    "Job",
+    "SyncJobStatuses",
+    "job_options",
+    "job_status",
+    "submitted",
+]
 
 FmgrName = Literal["move", "copy", "fetch", "delete", "deletePrefix", "deletem3u8", "compress"]
 _ENDPOINTS = {
@@ -71,13 +85,72 @@ def job_options(
 
 def submitted(
     what: str, parse: Callable[[httpx.Response], object]
-) -> Callable[[httpx.Response], Job]:
+) -> Callable[[httpx.Response], models.Job]:
     """Reads the answer of a job submission: the job's persistent id."""
 
-    def convert(result: PersistentIdResult, response: httpx.Response) -> Job:
-        return Job(persistent_id=result.persistent_id, request_id=request_id_of(response))
+    def convert(result: PersistentIdResult, response: httpx.Response) -> models.Job:
+        return models.Job(persistent_id=result.persistent_id, request_id=request_id_of(response))
 
     return answer_reader(what, parse, PersistentIdResult, convert)
+
+
+class SyncJobStatuses(Protocol):
+    """Where a job's state is asked for: the fmgr or the fops jobs of a client."""
+
+    def status(self, persistent_id: str) -> JobStatus: ...
+
+
+def _job_record(persistent_id: str, request_id: str | None) -> models.Job:
+    return models.Job(persistent_id=persistent_id, request_id=request_id)
+
+
+@attrs.frozen(kw_only=True)
+class Job(models.Job):
+    """A submitted job (fmgr or fops): its ``persistent_id``, and how it goes.
+
+    :meth:`wait` polls its status until the work is over. It holds the client that made
+    it (not part of its repr, equality, ``--json`` or pickle: a pickled job is the plain
+    :class:`~wcs_ext.models.Job`, no client and no key inside).
+    """
+
+    _statuses: SyncJobStatuses = attrs.field(repr=False, eq=False, alias="statuses")
+
+    def status(self) -> JobStatus:
+        """The job's state now."""
+        return self._statuses.status(self.persistent_id)
+
+    def wait(
+        self,
+        timeout: float | None = None,
+        poll: float = DEFAULT_POLL,
+        *,
+        max_poll: float = DEFAULT_MAX_POLL,
+    ) -> JobStatus:
+        """Poll until the work is over (:attr:`JobStatus.finished`) and return the last
+        status, which says whether every command succeeded.
+
+        The first wait is ``poll`` seconds, each next one half as long again, up to
+        ``max_poll``. After ``timeout`` seconds (None: no limit) a job still running
+        raises :class:`~wcs_ext.errors.WcsJobTimeoutError`; the job itself goes on.
+        """
+        schedule = PollSchedule.starting(
+            time.monotonic(), timeout=timeout, poll=poll, max_poll=max_poll
+        )
+        while True:
+            status = self.status()
+            if status.finished:
+                return status
+            wait = schedule.next_wait(time.monotonic())
+            if wait is None:
+                state = "running" if status.state is None else str(status.state)
+                raise WcsJobTimeoutError(
+                    f"job {self.persistent_id} is still {state} after {timeout} s; it goes on",
+                    last_status=status,
+                )
+            _io.sleep(wait)
+
+    def __reduce__(self) -> tuple[Callable[[str, str | None], models.Job], tuple[str, str | None]]:
+        return _job_record, (self.persistent_id, self.request_id)
 
 
 def _job_item(raw: FmgrStatusItem | FopsStatusItem) -> JobItem:
@@ -120,7 +193,7 @@ def fmgr_operation(
     notify_url: str | None = None,
     separate: bool | None = None,
     force: bool | None = None,
-) -> Operation[Job]:
+) -> Operation[models.Job]:
     if not fops:
         raise WcsInputError(f"fmgr {name} needs at least one operation")
     form = FmgrRequest(fops=fops, **job_options(config, notify_url, separate, force))
@@ -146,8 +219,9 @@ def fmgr_status_operation(persistent_id: str) -> Operation[JobStatus]:
 
 
 class FmgrJobs:
-    """Server-side file jobs: each returns a :class:`~wcs_ext.models.Job` to poll with
-    :meth:`status`. ``notify_url``, ``separate`` and ``force`` default to the configuration.
+    """Server-side file jobs: each returns an :class:`Job` to :meth:`~Job.wait`
+    for (or poll with :meth:`status`). ``notify_url``, ``separate`` and ``force`` default
+    to the configuration.
     """
 
     def __init__(self, client: SyncClientCore) -> None:
@@ -171,7 +245,8 @@ class FmgrJobs:
             separate=separate,
             force=force,
         )
-        return self._client._run(op)
+        job = self._client._run(op)
+        return Job(persistent_id=job.persistent_id, request_id=job.request_id, statuses=self)
 
     def move(
         self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str | None = None

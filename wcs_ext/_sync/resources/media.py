@@ -12,10 +12,10 @@ from wcs_client.models import FopsRequest, FopsStatus, ImageDetectForm, ImageDet
 from ..._operation import Operation, target_url
 from ..._responses import answer_reader, opt, request_id_of
 from ...errors import WcsInputError
-from ...models import ImageDetection, Job, JobStatus
+from ...models import ImageDetection, JobStatus
 from ...protocol.encoding import urlsafe_b64encode
 from ..client_core import SyncClientCore
-from .jobs import job_options, job_status, submitted
+from .jobs import Job, job_options, job_status, submitted
 
 __all__ = ["FopsJobs", "SyncMedia"]
 
@@ -66,7 +66,8 @@ class FopsJobs:
         force: bool | None = None,
         separate: bool | None = None,
     ) -> Job:
-        """Run processing commands (``|``-piped, ``;``-joined) on ``bucket/key``."""
+        """Run processing commands (``|``-piped, ``;``-joined) on ``bucket/key``; the job
+        returned can ``wait()`` for their end."""
         if not fops:
             raise WcsInputError("fops needs at least one processing command")
         form = FopsRequest(
@@ -83,7 +84,8 @@ class FopsJobs:
             parse=submitted(what, fops_execute.parse_response),
             idempotent=False,
         )
-        return self._client._run(op)
+        job = self._client._run(op)
+        return Job(persistent_id=job.persistent_id, request_id=job.request_id, statuses=self)
 
     def status(self, persistent_id: str) -> JobStatus:
         """The state of a submitted processing job."""

@@ -14,7 +14,8 @@ from wcs_client.api.manage import set_deadline as set_deadline_endpoint
 from wcs_client.models import CodeMessage, ObjectItem, ObjectStat, SetDeadlineForm
 
 from ..._operation import Operation, target_url
-from ..._responses import answer_reader, opt, request_id_of
+from ..._responses import answer_reader, opt, protocol_error, request_id_of
+from ..._wire_values import wire_datetime
 from ...errors import WcsInputError
 from ...models import ObjectInfo, OperationResult
 from ...protocol.encoding import entry, urlsafe_b64encode
@@ -35,16 +36,26 @@ def acknowledged(
 
 
 def object_info(
-    key: str, raw: ObjectStat | ObjectItem, request_id: str | None = None
+    key: str,
+    raw: ObjectStat | ObjectItem,
+    response: httpx.Response,
+    what: str,
+    *,
+    request_id: str | None = None,
 ) -> ObjectInfo:
-    """An object's facts from a stat answer or a listing entry."""
+    """An object's facts from a stat answer or a listing entry of ``response``; an
+    answer without the object's size (``fsize``) breaks the protocol."""
+    size = opt(raw.fsize)
+    if size is None:
+        raise protocol_error(response, what, f"no fsize for the key {key!r}")
+    expires = opt(raw.expiration_date)
     return ObjectInfo(
         key=key,
-        size=opt(raw.fsize),
+        size=size,
         hash=opt(raw.hash_),
         mime_type=opt(raw.mime_type),
         put_time_ms=opt(raw.put_time),
-        expiration_date=opt(raw.expiration_date) or None,
+        expiration_date=wire_datetime(expires, response, what, "expirationDate"),
         storage_class=opt(raw.storage_class),
         request_id=request_id,
     )
@@ -60,7 +71,9 @@ def stat_operation(bucket: str, key: str) -> Operation[ObjectInfo]:
             what,
             stat_object.parse_response,
             ObjectStat,
-            lambda raw, response: object_info(opt(raw.name) or key, raw, request_id_of(response)),
+            lambda raw, response: object_info(
+                opt(raw.name) or key, raw, response, what, request_id=request_id_of(response)
+            ),
         ),
     )
 
