@@ -162,6 +162,9 @@ if TYPE_CHECKING:
     from .transfer import (
         DownloadResult as DownloadResult,
     )
+    from .transfer.upload_options import (
+        UploadOptions as UploadOptions,
+    )
 
 _LAZY: dict[str, str] = {
     "AsyncWcs": ".async_client",
@@ -183,6 +186,7 @@ _LAZY: dict[str, str] = {
     "OperationResult": ".models",
     "PutPolicy": ".protocol.signing",
     "RetryPolicy": "._retry",
+    "UploadOptions": ".transfer.upload_options",
     "UploadResult": ".models",
     "Wcs": ".client",
     "WcsAPIError": ".errors",

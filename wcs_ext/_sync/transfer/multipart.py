@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
@@ -32,10 +33,12 @@ from ...errors import WcsAPIError, WcsConflictError, WcsInputError
 from ...models import UploadResult
 from ...protocol.blocks import BlockAck, BlockSpan, new_upload_batch
 from ...protocol.checksum import EtagHasher
+from ...protocol.signing import PutPolicy
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.record import BlockState
 from ...transfer.upload_plan import (
     FileUpload,
+    TokenSource,
     UploadJob,
     check_ack,
     ctx_lost,
@@ -75,7 +78,10 @@ class SyncMultipartUploads(SyncClientCore):
         *,
         upload_id: str | None,
         progress: ProgressCallback | None,
+        policy: PutPolicy | None = None,
+        options: Mapping[str, object] | None = None,
     ) -> UploadResult:
+        tokens = self._upload_tokens(bucket, key, policy, options)
         for attempt in range(2):
             upload = prepare_file_upload(
                 self._transfer_config,
@@ -84,7 +90,7 @@ class SyncMultipartUploads(SyncClientCore):
                 key=key,
                 upload_id=upload_id,
                 requests=self._upload_requests,
-                tokens=self._upload_tokens(bucket, key),
+                tokens=tokens,
                 progress=progress,
             )
             with upload:
@@ -266,6 +272,7 @@ class SyncMultipartUploads(SyncClientCore):
         bucket: str,
         key: str,
         progress: ProgressCallback | None,
+        tokens: TokenSource,
     ) -> UploadResult:
         """Blocks of a stream, each read while earlier ones are sent: at most
         ``max_in_flight`` blocks are in memory besides the one being read."""
@@ -274,7 +281,7 @@ class SyncMultipartUploads(SyncClientCore):
             bucket=bucket,
             key=key,
             requests=self._upload_requests,
-            tokens=self._upload_tokens(bucket, key),
+            tokens=tokens,
             batch=new_upload_batch(),
             config=config,
             progress=ProgressTracker(progress, None),
