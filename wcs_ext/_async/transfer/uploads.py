@@ -17,6 +17,7 @@ from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.readers import EtagFile
 from ...transfer.upload_options import UploadOptions
 from ...transfer.upload_plan import TokenSource, local_file, verify_hash
+from ...transfer.upload_requests import UploadRequests
 from .._io import StreamReader
 from .multipart import AsyncMultipartUploads
 
@@ -130,6 +131,7 @@ class AsyncUploads(AsyncMultipartUploads):
         options: Mapping[str, object],
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
+        requests = self._requests_for(options)
         size = file.stat().st_size
         tracker = ProgressTracker(progress, size)
         with EtagFile(os.fspath(file), size=size, progress=tracker) as stream:
@@ -139,7 +141,7 @@ class AsyncUploads(AsyncMultipartUploads):
                     f"cannot upload {file}: its size is not known in advance; "
                     f"upload it from stdin instead (cat {file} | wcs-ext put wcs://BUCKET/KEY -)"
                 )
-            op = self._upload_requests.form_upload(tokens.token(), bucket, key, stream, size)
+            op = requests.form_upload(tokens.token(), bucket, key, stream, size)
             result = await self._run(op, self._transfer_config.retries.form)
             if stream.hasher.bytes_hashed != size:
                 raise WcsInputError(f"{file} changed while it was being uploaded")
@@ -186,15 +188,17 @@ class AsyncUploads(AsyncMultipartUploads):
         and ``options``: this upload's policy (see the class).
         """
         tokens = self._upload_tokens(bucket, key, policy, options)
+        requests = self._requests_for(options)
         if not isinstance(source, str):
-            return await self._stream(StreamReader(source), bucket, key, progress, tokens)
+            reader = StreamReader(source)
+            return await self._stream(reader, bucket, key, progress, tokens, requests)
         if not source.startswith(("http://", "https://")):
             raise WcsInputError(f"stream source must be an http(s) URL, got {source!r}")
         async with self._http("download").stream("GET", source) as response:
             if response.status_code != 200:
                 raise WcsInputError(f"cannot fetch {source}: HTTP {response.status_code}")
             reader = StreamReader(response.aiter_bytes())
-            return await self._stream(reader, bucket, key, progress, tokens)
+            return await self._stream(reader, bucket, key, progress, tokens, requests)
 
     async def _stream(
         self,
@@ -203,14 +207,15 @@ class AsyncUploads(AsyncMultipartUploads):
         key: str,
         progress: ProgressCallback | None,
         tokens: TokenSource,
+        requests: UploadRequests,
     ) -> UploadResult:
         block_size = self._transfer_config.block_size
         first = await reader.read(block_size)
         if len(first) == block_size:
-            return await self._stream_in_blocks(reader, first, bucket, key, progress, tokens)
-        op = self._upload_requests.form_upload(
-            tokens.token(), bucket, key, io.BytesIO(first), len(first)
-        )
+            return await self._stream_in_blocks(
+                reader, first, bucket, key, progress, tokens, requests
+            )
+        op = requests.form_upload(tokens.token(), bucket, key, io.BytesIO(first), len(first))
         result = await self._run(op, self._transfer_config.retries.form)
         ProgressTracker(progress, len(first)).add(len(first))
         hasher = EtagHasher()

@@ -36,6 +36,7 @@ from ...protocol.checksum import EtagHasher
 from ...protocol.signing import PutPolicy
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.record import BlockState
+from ...transfer.upload_options import mime_type_of
 from ...transfer.upload_plan import (
     FileUpload,
     TokenSource,
@@ -68,7 +69,14 @@ class SyncMultipartUploads(SyncClientCore):
 
     @property
     def _upload_requests(self) -> UploadRequests:
-        return UploadRequests(traffic_limit=self._transfer_config.traffic_limit)
+        return self._requests_for(None)
+
+    def _requests_for(self, options: Mapping[str, object] | None) -> UploadRequests:
+        """The upload calls of one upload: with its ``mime_type`` option, if any."""
+        return UploadRequests(
+            traffic_limit=self._transfer_config.traffic_limit,
+            mime_type=mime_type_of(options or {}),
+        )
 
     def _multipart_file(
         self,
@@ -82,6 +90,7 @@ class SyncMultipartUploads(SyncClientCore):
         options: Mapping[str, object] | None = None,
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
+        requests = self._requests_for(options)
         for attempt in range(2):
             upload = prepare_file_upload(
                 self._transfer_config,
@@ -89,7 +98,7 @@ class SyncMultipartUploads(SyncClientCore):
                 bucket=bucket,
                 key=key,
                 upload_id=upload_id,
-                requests=self._upload_requests,
+                requests=requests,
                 tokens=tokens,
                 progress=progress,
             )
@@ -273,6 +282,7 @@ class SyncMultipartUploads(SyncClientCore):
         key: str,
         progress: ProgressCallback | None,
         tokens: TokenSource,
+        requests: UploadRequests,
     ) -> UploadResult:
         """Blocks of a stream, each read while earlier ones are sent: at most
         ``max_in_flight`` blocks are in memory besides the one being read."""
@@ -280,7 +290,7 @@ class SyncMultipartUploads(SyncClientCore):
         job = UploadJob(
             bucket=bucket,
             key=key,
-            requests=self._upload_requests,
+            requests=requests,
             tokens=tokens,
             batch=new_upload_batch(),
             config=config,

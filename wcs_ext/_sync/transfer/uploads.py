@@ -19,6 +19,7 @@ from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.readers import EtagFile
 from ...transfer.upload_options import UploadOptions
 from ...transfer.upload_plan import TokenSource, local_file, verify_hash
+from ...transfer.upload_requests import UploadRequests
 from .._io import StreamReader
 from .multipart import SyncMultipartUploads
 
@@ -132,6 +133,7 @@ class SyncUploads(SyncMultipartUploads):
         options: Mapping[str, object],
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
+        requests = self._requests_for(options)
         size = file.stat().st_size
         tracker = ProgressTracker(progress, size)
         with EtagFile(os.fspath(file), size=size, progress=tracker) as stream:
@@ -141,7 +143,7 @@ class SyncUploads(SyncMultipartUploads):
                     f"cannot upload {file}: its size is not known in advance; "
                     f"upload it from stdin instead (cat {file} | wcs-ext put wcs://BUCKET/KEY -)"
                 )
-            op = self._upload_requests.form_upload(tokens.token(), bucket, key, stream, size)
+            op = requests.form_upload(tokens.token(), bucket, key, stream, size)
             result = self._run(op, self._transfer_config.retries.form)
             if stream.hasher.bytes_hashed != size:
                 raise WcsInputError(f"{file} changed while it was being uploaded")
@@ -188,15 +190,17 @@ class SyncUploads(SyncMultipartUploads):
         and ``options``: this upload's policy (see the class).
         """
         tokens = self._upload_tokens(bucket, key, policy, options)
+        requests = self._requests_for(options)
         if not isinstance(source, str):
-            return self._stream(StreamReader(source), bucket, key, progress, tokens)
+            reader = StreamReader(source)
+            return self._stream(reader, bucket, key, progress, tokens, requests)
         if not source.startswith(("http://", "https://")):
             raise WcsInputError(f"stream source must be an http(s) URL, got {source!r}")
         with self._http("download").stream("GET", source) as response:
             if response.status_code != 200:
                 raise WcsInputError(f"cannot fetch {source}: HTTP {response.status_code}")
             reader = StreamReader(response.iter_bytes())
-            return self._stream(reader, bucket, key, progress, tokens)
+            return self._stream(reader, bucket, key, progress, tokens, requests)
 
     def _stream(
         self,
@@ -205,14 +209,13 @@ class SyncUploads(SyncMultipartUploads):
         key: str,
         progress: ProgressCallback | None,
         tokens: TokenSource,
+        requests: UploadRequests,
     ) -> UploadResult:
         block_size = self._transfer_config.block_size
         first = reader.read(block_size)
         if len(first) == block_size:
-            return self._stream_in_blocks(reader, first, bucket, key, progress, tokens)
-        op = self._upload_requests.form_upload(
-            tokens.token(), bucket, key, io.BytesIO(first), len(first)
-        )
+            return self._stream_in_blocks(reader, first, bucket, key, progress, tokens, requests)
+        op = requests.form_upload(tokens.token(), bucket, key, io.BytesIO(first), len(first))
         result = self._run(op, self._transfer_config.retries.form)
         ProgressTracker(progress, len(first)).add(len(first))
         hasher = EtagHasher()
