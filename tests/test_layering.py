@@ -72,3 +72,21 @@ def test_the_protocol_is_pure(path: Path) -> None:
     names = list(imports_of(path))
     assert [n for n in names if n.split(".")[0] in ("httpx", "wcs_client", "starlette")] == []
     assert [n for n in names if _client_side(n) and not n.startswith("wcs_ext.protocol")] == []
+
+
+@pytest.mark.parametrize("path", _files("compat"), ids=lambda p: p.name)
+def test_compat_imports_only_the_public_client(path: Path) -> None:
+    # wcs_ext.compat is the original's surface on Wcs: through the public names of
+    # wcs_ext (``from wcs_ext import Wcs, ...``) and nothing below them.
+    import wcs_ext
+
+    public = {f"wcs_ext.{name}" for name in wcs_ext.__all__}
+    foreign = [
+        name
+        for name in imports_of(path)
+        if _client_side(name)
+        and name != "wcs_ext"
+        and name not in public
+        and not name.startswith("wcs_ext.compat")
+    ]
+    assert foreign == []

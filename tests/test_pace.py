@@ -99,4 +99,3 @@ def test_a_long_path_that_fills_early_is_narrowed_by_the_rates() -> None:
     limits = run(tuner, wan, 40)
     assert limits[0] == 32
     assert all(10 <= limit <= 24 for limit in limits[5:]), limits
-

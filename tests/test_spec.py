@@ -24,6 +24,7 @@ OPERATIONS: dict[str, tuple[str, str, str]] = {
     "make_block": ("upload", "post", "/mkblk/{blockSize}/{blockIndex}"),
     "put_chunk": ("upload", "post", "/bput/{ctx}/{offset}"),
     "make_file": ("upload", "post", "/mkfile/{fileSize}"),
+    "make_file_typed": ("upload", "post", "/mkfile/{fileSize}/mimeType/{mimeType}"),
     "list_buckets": ("manage", "get", "/bucket/list"),
     "list_objects": ("manage", "get", "/list"),
     "bucket_stat": ("manage", "get", "/bucket/stat"),

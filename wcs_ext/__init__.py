@@ -171,6 +171,9 @@ if TYPE_CHECKING:
     from .transfer import (
         DownloadResult as DownloadResult,
     )
+    from .transfer.upload_options import (
+        UploadOptions as UploadOptions,
+    )
 
 _LAZY: dict[str, str] = {
     "AsyncJob": "._async.resources.jobs",
@@ -194,6 +197,7 @@ _LAZY: dict[str, str] = {
     "OperationResult": ".models",
     "PutPolicy": ".protocol.signing",
     "RetryPolicy": "._retry",
+    "UploadOptions": ".transfer.upload_options",
     "UploadResult": ".models",
     "Wcs": ".client",
     "WcsAPIError": ".errors",

@@ -7,6 +7,7 @@ The twins (``_async/client_core.py`` and its generated sync copy) add the send l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import httpx
@@ -17,6 +18,7 @@ from ._version import __version__
 from .auth import management_auth
 from .config import WcsConfig
 from .errors import WcsClosedError
+from .protocol.signing import PutPolicy
 from .transfer.settings import TransferConfig, most_concurrency
 from .transfer.upload_plan import TokenSource
 
@@ -79,9 +81,16 @@ class BaseClient:
             **httpx_settings(self.config, base_url=base_url),
         }
 
-    def _upload_tokens(self, bucket: str, key: str) -> TokenSource:
-        """Upload tokens for ``bucket:key`` with the configured policy, renewed in time."""
-        return upload_tokens(self.config, bucket, key)
+    def _upload_tokens(
+        self,
+        bucket: str,
+        key: str,
+        policy: PutPolicy | None = None,
+        options: Mapping[str, object] | None = None,
+    ) -> TokenSource:
+        """Upload tokens for ``bucket:key``, renewed in time: the configured policy, or
+        the call's ``policy``, with the call's ``options`` on top (``_policy.py``)."""
+        return upload_tokens(self.config, bucket, key, policy=policy, options=options)
 
     def _check_open(self) -> None:
         if self._closed:

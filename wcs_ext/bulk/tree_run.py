@@ -24,6 +24,7 @@ from ..errors import WcsInputError
 from ..transfer.local_names import path_inside
 from ..transfer.object_urls import object_url
 from ..transfer.progress import ProgressCallback, TransferProgress
+from ..transfer.upload_options import UploadOptions
 from .etag_cache import EtagCache
 from .keys import key_of
 from .local_tree import LocalFile, file_of
@@ -80,11 +81,15 @@ def upload_files(
     cache: EtagCache,
     jobs: int,
     report: Report,
+    upload: UploadOptions,
 ) -> None:
+    """Each of ``rels`` sent under ``prefix``, with the policy options ``upload``."""
+
     def send(rel: str) -> None:
         file = files[rel]
         started = time.time_ns()
-        result = wcs.upload_file(file.path, bucket, key_of(prefix, rel), progress=_bytes_of(report))
+        key = key_of(prefix, rel)
+        result = wcs.upload_file(file.path, bucket, key, progress=_bytes_of(report), **upload)
         if result.hash and file_of(file.path, file.path.stat()) == file:
             cache.remember(rel, file, result.hash, started=started)
         else:

@@ -16,6 +16,7 @@ import attrs
 
 from ..errors import WcsInputError
 from ..protocol.fmgr_ops import delete_op
+from ..transfer.upload_options import UploadOptions
 from .batch_run import BatchOp, run_batch
 from .etag_cache import EtagCache
 from .filters import PathFilter
@@ -40,6 +41,9 @@ class TreeOptions:
     max_delete: int | None = None
     jobs: int = 8
     filter: PathFilter = attrs.field(factory=PathFilter)
+    upload: UploadOptions = attrs.field(factory=UploadOptions)
+    """The policy options of every upload (a sync adds ``overwrite=1``: it replaces
+    what changed)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -119,7 +123,7 @@ def prepare_upload(
     def run(report: Report) -> None:
         upload_files(
             wcs, tree.files, plan.send, bucket=bucket, prefix=prefix, cache=cache,
-            jobs=options.jobs, report=report,
+            jobs=options.jobs, report=report, upload=options.upload,
         )  # fmt: skip
         if plan.delete:
             ops = [BatchOp(rel, delete_op(bucket, remote[rel].key)) for rel in plan.delete]

@@ -7,13 +7,15 @@ import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import click
 
+from .._settings_table import BY_FIELD
 from ..config import ConfigSources, WcsConfig
 from ..errors import WcsInputError
+from ..transfer.upload_options import UploadOptions
 from ._escape import UNSAFE
 from ._output import echo
 
@@ -97,6 +99,20 @@ class CliState:
             self._client = Wcs(self.config(**overrides))
             click.get_current_context().call_on_close(self._client.close)
         return self._client
+
+    def upload_options(self) -> UploadOptions:
+        """The upload-policy options given on the command line (``--overwrite``,
+        ``--returnbody``, ..., ``--deadline``), checked and typed as the configuration
+        holds them: each upload passes them as its own policy options."""
+        config = self.config()
+        options: dict[str, object] = {}
+        for field in self.overrides:
+            setting = BY_FIELD[field]
+            if setting.policy is not None:
+                options[setting.policy] = getattr(config, field)
+            elif field == "deadline":  # the token's lifetime, not a policy field
+                options["deadline"] = config.deadline
+        return cast(UploadOptions, options)
 
     @property
     def show_progress(self) -> bool:

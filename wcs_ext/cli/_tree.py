@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
 import click
 
 from ..bulk.etag_cache import EtagCache, cache_file_for
@@ -103,9 +104,13 @@ def run_tree(
     bucket, key_part = parse_target(remote)
     prefix = prefix_of(key_part)
     root = Path(local)
-    # A sync overwrites what changed; list mode and page settings of the config do not
-    # apply to the one flat listing a run makes.
-    wcs = state.client(overwrite=1 if options.compare else state.config().overwrite, mode=None)
+    # List mode and page settings of the config do not apply to the one flat listing a
+    # run makes; a sync overwrites what changed, put -r only with --overwrite 1.
+    wcs = state.client(mode=None)
+    upload = state.upload_options()
+    if options.compare:
+        upload["overwrite"] = 1
+    options = attrs.evolve(options, upload=upload)
     cache = _cache(state, root, use_cache)
     warn: Callable[[str], None] = lambda line: echo(line, err=True)  # noqa: E731
     try:

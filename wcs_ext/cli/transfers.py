@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Unpack
 
 import click
 
@@ -15,6 +16,7 @@ from ..models import UploadResult
 from ..transfer.local_names import name_from_url, path_inside, safe_name
 from ..transfer.object_urls import object_url
 from ..transfer.progress import ProgressCallback
+from ..transfer.upload_options import UploadOptions
 from ._context import CliState, Interrupted, as_json, emit_json, existing_files, pass_state
 from ._output import human_size, transfer_bar
 from ._tree import filter_options, jobs_option, path_filter, run_tree, split_sides
@@ -63,12 +65,16 @@ def _report(state: CliState, source: str, result: UploadResult) -> None:
 def _upload(
     state: CliState, local: str, bucket: str, key: str, run: Callable[..., UploadResult]
 ) -> UploadResult:
+    """``run`` (or a stream upload, for ``-``) with the policy options of the command line."""
+    options = state.upload_options()
     if local == "-":
         with transfer_bar(key, None, enabled=state.show_progress) as progress:
-            return state.client().stream_upload(sys.stdin.buffer, bucket, key, progress=progress)
+            return state.client().stream_upload(
+                sys.stdin.buffer, bucket, key, progress=progress, **options
+            )
     [file] = existing_files((local,))
     with transfer_bar(file.name, file.stat().st_size, enabled=state.show_progress) as progress:
-        return run(file, bucket, key, progress=progress)
+        return run(file, bucket, key, progress=progress, **options)
 
 
 def _recursive(
@@ -157,9 +163,16 @@ def multiput_command(state: CliState, target: str, local: str) -> None:
     wcs = state.client()
 
     def run(
-        file: Path, bucket: str, key: str, *, progress: ProgressCallback | None
+        file: Path,
+        bucket: str,
+        key: str,
+        *,
+        progress: ProgressCallback | None,
+        **options: Unpack[UploadOptions],
     ) -> UploadResult:
-        return wcs.multipart_upload(file, bucket, key, upload_id=upload_id, progress=progress)
+        return wcs.multipart_upload(
+            file, bucket, key, upload_id=upload_id, progress=progress, **options
+        )
 
     with _resumable("upload", local):
         result = _upload(state, local, bucket, key, run)

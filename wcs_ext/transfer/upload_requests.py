@@ -15,7 +15,7 @@ from urllib.parse import quote
 import attrs
 import httpx
 
-from wcs_client.api.upload import make_block, make_file, put_chunk, upload_file
+from wcs_client.api.upload import make_block, make_file, make_file_typed, put_chunk, upload_file
 from wcs_client.models import BlockResult, UploadFileForm
 from wcs_client.models import UploadResult as RawUploadResult
 from wcs_client.types import UNSET, File, Unset
@@ -23,6 +23,7 @@ from wcs_client.types import UNSET, File, Unset
 from .._operation import Operation
 from .._responses import answer_reader, parsed_or_raise, protocol_error, request_id_of
 from ..protocol.blocks import BlockAck
+from ..protocol.encoding import urlsafe_b64encode
 
 __all__ = ["UploadAnswer", "UploadRequests"]
 
@@ -62,6 +63,15 @@ class _ChunkFields(TypedDict):
     x_wos_traffic_limit: int | Unset
 
 
+class _FileFields(TypedDict):
+    """What mkfile sends besides its path: the ctx list and the upload headers."""
+
+    body: str
+    authorization: str
+    upload_batch: str
+    x_wos_traffic_limit: int | Unset
+
+
 def _upload_answer(
     what: str, bucket: str, key: str, size: int | None, parse: Callable[[httpx.Response], object]
 ) -> Callable[[httpx.Response], UploadAnswer]:
@@ -92,20 +102,23 @@ def _upload_answer(
 
 
 class UploadRequests:
-    """Builds upload operations; ``traffic_limit`` (0 = none) goes on every request."""
+    """Builds upload operations; ``traffic_limit`` (0 = none) goes on every request,
+    ``mime_type`` (None: the server guesses it from the key) on form uploads and mkfile."""
 
-    def __init__(self, *, traffic_limit: int = 0) -> None:
+    def __init__(self, *, traffic_limit: int = 0, mime_type: str | None = None) -> None:
         self._traffic_limit: int | Unset = traffic_limit or UNSET
+        self._mime_type = mime_type
 
     def form_upload(
         self, token: str, bucket: str, key: str, stream: BinaryIO, size: int | None
     ) -> Operation[UploadAnswer]:
         # The file part is named after the key (slashes kept), as every WCS SDK does; the
         # stored key comes from the token's scope.
-        mime_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+        mime_type = self._mime_type or mimetypes.guess_type(key)[0] or "application/octet-stream"
         form = UploadFileForm(
             token=token,
             file=File(payload=stream, file_name=quote(key, safe="/"), mime_type=mime_type),
+            mime_type=self._mime_type or UNSET,
         )
         what = f"upload wcs://{bucket}/{key}"
         return Operation(
@@ -162,15 +175,21 @@ class UploadRequests:
         ctxs: Sequence[str],
     ) -> Operation[UploadAnswer]:
         what = f"mkfile wcs://{bucket}/{key}"
+        fields: _FileFields = {
+            "body": ",".join(ctxs),
+            "authorization": token,
+            "upload_batch": upload_batch,
+            "x_wos_traffic_limit": self._traffic_limit,
+        }
+        if self._mime_type is None:
+            request = make_file.build_request(file_size=size, **fields)
+        else:
+            request = make_file_typed.build_request(
+                file_size=size, mime_type=urlsafe_b64encode(self._mime_type), **fields
+            )
         return Operation(
             what=what,
             host="put",
-            request=make_file.build_request(
-                file_size=size,
-                body=",".join(ctxs),
-                authorization=token,
-                upload_batch=upload_batch,
-                x_wos_traffic_limit=self._traffic_limit,
-            ),
+            request=request,
             parse=_upload_answer(what, bucket, key, size, make_file.parse_response),
         )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
@@ -30,10 +31,13 @@ from ...errors import WcsAPIError, WcsConflictError, WcsInputError
 from ...models import UploadResult
 from ...protocol.blocks import BlockAck, BlockSpan, new_upload_batch
 from ...protocol.checksum import EtagHasher
+from ...protocol.signing import PutPolicy
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.record import BlockState
+from ...transfer.upload_options import mime_type_of
 from ...transfer.upload_plan import (
     FileUpload,
+    TokenSource,
     UploadJob,
     check_ack,
     ctx_lost,
@@ -63,7 +67,14 @@ class AsyncMultipartUploads(AsyncClientCore):
 
     @property
     def _upload_requests(self) -> UploadRequests:
-        return UploadRequests(traffic_limit=self._transfer_config.traffic_limit)
+        return self._requests_for(None)
+
+    def _requests_for(self, options: Mapping[str, object] | None) -> UploadRequests:
+        """The upload calls of one upload: with its ``mime_type`` option, if any."""
+        return UploadRequests(
+            traffic_limit=self._transfer_config.traffic_limit,
+            mime_type=mime_type_of(options or {}),
+        )
 
     async def _multipart_file(
         self,
@@ -73,7 +84,11 @@ class AsyncMultipartUploads(AsyncClientCore):
         *,
         upload_id: str | None,
         progress: ProgressCallback | None,
+        policy: PutPolicy | None = None,
+        options: Mapping[str, object] | None = None,
     ) -> UploadResult:
+        tokens = self._upload_tokens(bucket, key, policy, options)
+        requests = self._requests_for(options)
         for attempt in range(2):
             upload = prepare_file_upload(
                 self._transfer_config,
@@ -81,8 +96,8 @@ class AsyncMultipartUploads(AsyncClientCore):
                 bucket=bucket,
                 key=key,
                 upload_id=upload_id,
-                requests=self._upload_requests,
-                tokens=self._upload_tokens(bucket, key),
+                requests=requests,
+                tokens=tokens,
                 progress=progress,
             )
             with upload:
@@ -266,6 +281,8 @@ class AsyncMultipartUploads(AsyncClientCore):
         bucket: str,
         key: str,
         progress: ProgressCallback | None,
+        tokens: TokenSource,
+        requests: UploadRequests,
     ) -> UploadResult:
         """Blocks of a stream, each read while earlier ones are sent: at most
         ``max_in_flight`` blocks are in memory besides the one being read."""
@@ -273,8 +290,8 @@ class AsyncMultipartUploads(AsyncClientCore):
         job = UploadJob(
             bucket=bucket,
             key=key,
-            requests=self._upload_requests,
-            tokens=self._upload_tokens(bucket, key),
+            requests=requests,
+            tokens=tokens,
             batch=new_upload_batch(),
             config=config,
             progress=ProgressTracker(progress, None),

@@ -16,7 +16,6 @@ import io
 import httpx
 
 from ..._operation import Operation
-from ..._policy import upload_tokens
 from ...errors import WcsAPIError, WcsInputError
 from ...models import UploadResult
 from ...protocol.blocks import BlockSpan, new_upload_batch
@@ -62,12 +61,11 @@ class AsyncObjectWriter:
         config = client._transfer_config
         self.block_size = config.block_size
         self._client = client
-        policy_config = client.config.with_overrides(overwrite=1 if overwrite else 0)
         self._job = UploadJob(
             bucket=bucket,
             key=key,
             requests=client._upload_requests,
-            tokens=upload_tokens(policy_config, bucket, key),
+            tokens=client._upload_tokens(bucket, key, options={"overwrite": 1 if overwrite else 0}),
             batch=new_upload_batch(),
             config=config,
             progress=ProgressTracker(None, None),

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
@@ -32,10 +33,13 @@ from ...errors import WcsAPIError, WcsConflictError, WcsInputError
 from ...models import UploadResult
 from ...protocol.blocks import BlockAck, BlockSpan, new_upload_batch
 from ...protocol.checksum import EtagHasher
+from ...protocol.signing import PutPolicy
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.record import BlockState
+from ...transfer.upload_options import mime_type_of
 from ...transfer.upload_plan import (
     FileUpload,
+    TokenSource,
     UploadJob,
     check_ack,
     ctx_lost,
@@ -65,7 +69,14 @@ class SyncMultipartUploads(SyncClientCore):
 
     @property
     def _upload_requests(self) -> UploadRequests:
-        return UploadRequests(traffic_limit=self._transfer_config.traffic_limit)
+        return self._requests_for(None)
+
+    def _requests_for(self, options: Mapping[str, object] | None) -> UploadRequests:
+        """The upload calls of one upload: with its ``mime_type`` option, if any."""
+        return UploadRequests(
+            traffic_limit=self._transfer_config.traffic_limit,
+            mime_type=mime_type_of(options or {}),
+        )
 
     def _multipart_file(
         self,
@@ -75,7 +86,11 @@ class SyncMultipartUploads(SyncClientCore):
         *,
         upload_id: str | None,
         progress: ProgressCallback | None,
+        policy: PutPolicy | None = None,
+        options: Mapping[str, object] | None = None,
     ) -> UploadResult:
+        tokens = self._upload_tokens(bucket, key, policy, options)
+        requests = self._requests_for(options)
         for attempt in range(2):
             upload = prepare_file_upload(
                 self._transfer_config,
@@ -83,8 +98,8 @@ class SyncMultipartUploads(SyncClientCore):
                 bucket=bucket,
                 key=key,
                 upload_id=upload_id,
-                requests=self._upload_requests,
-                tokens=self._upload_tokens(bucket, key),
+                requests=requests,
+                tokens=tokens,
                 progress=progress,
             )
             with upload:
@@ -268,6 +283,8 @@ class SyncMultipartUploads(SyncClientCore):
         bucket: str,
         key: str,
         progress: ProgressCallback | None,
+        tokens: TokenSource,
+        requests: UploadRequests,
     ) -> UploadResult:
         """Blocks of a stream, each read while earlier ones are sent: at most
         ``max_in_flight`` blocks are in memory besides the one being read."""
@@ -275,8 +292,8 @@ class SyncMultipartUploads(SyncClientCore):
         job = UploadJob(
             bucket=bucket,
             key=key,
-            requests=self._upload_requests,
-            tokens=self._upload_tokens(bucket, key),
+            requests=requests,
+            tokens=tokens,
             batch=new_upload_batch(),
             config=config,
             progress=ProgressTracker(progress, None),

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Unpack
 
 from ...errors import WcsInputError
 from ...models import UploadResult
 from ...protocol.checksum import EtagHasher, Readable
+from ...protocol.signing import PutPolicy
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.readers import EtagFile
-from ...transfer.upload_plan import local_file, verify_hash
+from ...transfer.upload_options import UploadOptions
+from ...transfer.upload_plan import TokenSource, local_file, verify_hash
+from ...transfer.upload_requests import UploadRequests
 from .._io import StreamReader
 from .multipart import SyncMultipartUploads
 
@@ -27,7 +32,15 @@ def key_for(path: str | os.PathLike[str], key: str | None) -> str:
 
 
 class SyncUploads(SyncMultipartUploads):
-    """The upload methods of the client."""
+    """The upload methods of the client.
+
+    Each takes the upload policy of its call: ``policy=PutPolicy(...)`` signed as given
+    instead of the configured one (its scope must be the upload's bucket or
+    ``bucket:key``), and keyword options (:class:`~wcs_ext._policy.UploadOptions`:
+    ``overwrite=1``, ``return_body=...``, ``callback_url=...``, ``persistent_ops=...``,
+    ``deadline=`` the token's lifetime in s, ...) overriding the configured ones, or
+    those of ``policy``, for this call only; ``""`` or 0 turns one off.
+    """
 
     def upload_file(
         self,
@@ -37,17 +50,63 @@ class SyncUploads(SyncMultipartUploads):
         *,
         upload_id: str | None = None,
         progress: ProgressCallback | None = None,
+        policy: PutPolicy | None = None,
+        **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """Upload a local file: one form POST when small, parallel blocks above the
         threshold (resumable: running it again after a failure sends only what is missing).
 
         ``key`` defaults to the file's name. The server's hash is checked against the
         file's etag; a mismatch raises :class:`~wcs_ext.errors.WcsIntegrityError`.
+        ``policy`` and ``options``: this upload's policy (see the class).
         """
+        return self._upload_by_size(
+            path, bucket, key, self._transfer_config.multipart_threshold,
+            upload_id=upload_id, progress=progress, policy=policy, options=options,
+        )  # fmt: skip
+
+    def smart_upload(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str | None = None,
+        multi_size: int = 20,
+        *,
+        upload_id: str | None = None,
+        progress: ProgressCallback | None = None,
+        policy: PutPolicy | None = None,
+        **options: Unpack[UploadOptions],
+    ) -> UploadResult:
+        """:meth:`upload_file` with the original's threshold: a file of up to
+        ``multi_size`` MiB in one form POST, a larger one in blocks (resumable, unlike
+        the original's ``smart_upload``)."""
+        if multi_size < 0:
+            raise WcsInputError(f"multi_size (MiB) must not be negative, got {multi_size}")
+        return self._upload_by_size(
+            path, bucket, key, multi_size * 1024 * 1024,
+            upload_id=upload_id, progress=progress, policy=policy, options=options,
+        )  # fmt: skip
+
+    def _upload_by_size(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key: str | None,
+        threshold: int,
+        *,
+        upload_id: str | None,
+        progress: ProgressCallback | None,
+        policy: PutPolicy | None,
+        options: Mapping[str, object],
+    ) -> UploadResult:
         file = local_file(path)
-        if file.stat().st_size > self._transfer_config.multipart_threshold:
-            return self.multipart_upload(file, bucket, key, upload_id=upload_id, progress=progress)
-        return self.simple_upload(file, bucket, key, progress=progress)
+        size = file.stat().st_size
+        if size > threshold and size > 0:
+            return self._multipart_file(
+                file, bucket, key_for(path, key),
+                upload_id=upload_id, progress=progress, policy=policy, options=options,
+            )  # fmt: skip
+        return self._simple_file(file, bucket, key_for(path, key), progress, policy, options)
 
     def simple_upload(
         self,
@@ -56,10 +115,25 @@ class SyncUploads(SyncMultipartUploads):
         key: str | None = None,
         *,
         progress: ProgressCallback | None = None,
+        policy: PutPolicy | None = None,
+        **options: Unpack[UploadOptions],
     ) -> UploadResult:
-        """One form POST (``/file/upload``), streamed from disk and hashed as it is sent."""
+        """One form POST (``/file/upload``), streamed from disk and hashed as it is sent.
+        ``policy`` and ``options``: this upload's policy (see the class)."""
         file = local_file(path)
-        key = key_for(path, key)
+        return self._simple_file(file, bucket, key_for(path, key), progress, policy, options)
+
+    def _simple_file(
+        self,
+        file: Path,
+        bucket: str,
+        key: str,
+        progress: ProgressCallback | None,
+        policy: PutPolicy | None,
+        options: Mapping[str, object],
+    ) -> UploadResult:
+        tokens = self._upload_tokens(bucket, key, policy, options)
+        requests = self._requests_for(options)
         size = file.stat().st_size
         tracker = ProgressTracker(progress, size)
         with EtagFile(os.fspath(file), size=size, progress=tracker) as stream:
@@ -69,9 +143,7 @@ class SyncUploads(SyncMultipartUploads):
                     f"cannot upload {file}: its size is not known in advance; "
                     f"upload it from stdin instead (cat {file} | wcs-ext put wcs://BUCKET/KEY -)"
                 )
-            op = self._upload_requests.form_upload(
-                self._upload_tokens(bucket, key).token(), bucket, key, stream, size
-            )
+            op = requests.form_upload(tokens.token(), bucket, key, stream, size)
             result = self._run(op, self._transfer_config.retries.form)
             if stream.hasher.bytes_hashed != size:
                 raise WcsInputError(f"{file} changed while it was being uploaded")
@@ -85,20 +157,20 @@ class SyncUploads(SyncMultipartUploads):
         *,
         upload_id: str | None = None,
         progress: ProgressCallback | None = None,
+        policy: PutPolicy | None = None,
+        **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """Upload in blocks (mkblk/bput/mkfile), ``concurrency`` blocks at a time.
 
         Progress is recorded in ``tmp_record_folder`` after every acknowledged chunk, under
         ``upload_id`` (default: derived from target, file size, mtime and block size), so
         an interrupted upload continues where it stopped. An empty file goes as a simple
-        upload.
+        upload. ``policy`` and ``options``: this upload's policy (see the class).
         """
-        file = local_file(path)
-        if file.stat().st_size == 0:
-            return self.simple_upload(file, bucket, key, progress=progress)
-        return self._multipart_file(
-            file, bucket, key_for(path, key), upload_id=upload_id, progress=progress
-        )
+        return self._upload_by_size(
+            path, bucket, key, 0,
+            upload_id=upload_id, progress=progress, policy=policy, options=options,
+        )  # fmt: skip
 
     def stream_upload(
         self,
@@ -107,32 +179,43 @@ class SyncUploads(SyncMultipartUploads):
         key: str,
         *,
         progress: ProgressCallback | None = None,
+        policy: PutPolicy | None = None,
+        **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """Upload from a URL (fetched and streamed, never held whole), a binary stream
         with ``read(n)`` (stdin, a pipe, a socket file) or an iterable of ``bytes``
         (with the asyncio client, an async iterable too); the size need not be known.
 
-        A stream that ends within the first block goes as one form upload.
+        A stream that ends within the first block goes as one form upload. ``policy``
+        and ``options``: this upload's policy (see the class).
         """
+        tokens = self._upload_tokens(bucket, key, policy, options)
+        requests = self._requests_for(options)
         if not isinstance(source, str):
-            return self._stream(StreamReader(source), bucket, key, progress)
+            reader = StreamReader(source)
+            return self._stream(reader, bucket, key, progress, tokens, requests)
         if not source.startswith(("http://", "https://")):
             raise WcsInputError(f"stream source must be an http(s) URL, got {source!r}")
         with self._http("download").stream("GET", source) as response:
             if response.status_code != 200:
                 raise WcsInputError(f"cannot fetch {source}: HTTP {response.status_code}")
             reader = StreamReader(response.iter_bytes())
-            return self._stream(reader, bucket, key, progress)
+            return self._stream(reader, bucket, key, progress, tokens, requests)
 
     def _stream(
-        self, reader: StreamReader, bucket: str, key: str, progress: ProgressCallback | None
+        self,
+        reader: StreamReader,
+        bucket: str,
+        key: str,
+        progress: ProgressCallback | None,
+        tokens: TokenSource,
+        requests: UploadRequests,
     ) -> UploadResult:
         block_size = self._transfer_config.block_size
         first = reader.read(block_size)
         if len(first) == block_size:
-            return self._stream_in_blocks(reader, first, bucket, key, progress)
-        token = self._upload_tokens(bucket, key).token()
-        op = self._upload_requests.form_upload(token, bucket, key, io.BytesIO(first), len(first))
+            return self._stream_in_blocks(reader, first, bucket, key, progress, tokens, requests)
+        op = requests.form_upload(tokens.token(), bucket, key, io.BytesIO(first), len(first))
         result = self._run(op, self._transfer_config.retries.form)
         ProgressTracker(progress, len(first)).add(len(first))
         hasher = EtagHasher()
