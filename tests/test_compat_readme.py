@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +187,9 @@ def check_answers(answers: dict[str, Any], big: Path, wcs: Wcs) -> None:
     assert answers["Multipart Upload"][1]["hash"] == etag_file(big)
     assert json.loads(answers["Upload by Stream Address"][1])["hash"] == etag_bytes(SMALL)
     names = {b["name"] for b in answers["List Bucket"][1]["buckets"]}
+    # Times and sizes as WCS writes them, which the original passed on as text.
+    for bucket in answers["List Bucket"][1]["buckets"]:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", bucket["ctime"]), bucket
     assert set(BUCKETS) <= names
     listed = answers["List Object"][1]
     assert {"readme/simple.txt", "readme/multi.bin", "readme/stream.txt"} <= {
@@ -195,6 +199,7 @@ def check_answers(answers: dict[str, Any], big: Path, wcs: Wcs) -> None:
     usage = answers["Get the Storage Volume"][1]["buckets"]
     assert [b["name"] for b in usage] == ["test"]
     assert usage[0]["detail"][0]["data_time"] == TODAY
+    assert re.fullmatch(r"\d+\.\d{3}", usage[0]["detail"][0]["storage"])
     info = answers["Get the Object Info"][1]
     assert (info["name"], info["fsize"], info["hash"]) == (
         "readme/simple.txt", len(SMALL), etag_bytes(SMALL),

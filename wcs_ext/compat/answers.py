@@ -10,6 +10,7 @@ inside one): a missing request id reads ``"None"``, as the original wrote it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -118,11 +119,16 @@ def page_body(page: ObjectPage) -> dict[str, Any]:
     }
 
 
+def _wire_time(value: dt.datetime | None) -> str:
+    """A time as WCS writes it (and the original passed on): ``YYYY-MM-DD hh:mm:ss``, UTC."""
+    return "" if value is None else value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def bucket_list_body(buckets: list[BucketInfo]) -> dict[str, Any]:
     return {
         "code": "200",
         "message": "OK",
-        "buckets": [{"name": b.name, "ctime": b.created} for b in buckets],
+        "buckets": [{"name": b.name, "ctime": _wire_time(b.created)} for b in buckets],
     }
 
 
@@ -133,7 +139,10 @@ def bucket_usage_body(usage: list[BucketUsage]) -> dict[str, Any]:
         "buckets": [
             {
                 "name": bucket.name,
-                "detail": [{"data_time": d.date, "storage": d.storage_mb} for d in bucket.days],
+                "detail": [
+                    {"data_time": d.date.isoformat(), "storage": f"{d.storage_mb:.3f}"}
+                    for d in bucket.days
+                ],
             }
             for bucket in usage
         ],
