@@ -5,7 +5,6 @@ gets a file of its own and mkfile copies, with the same bytes either way."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 from collections.abc import Iterator
@@ -175,7 +174,7 @@ def test_a_restart_keeps_shared_files_in_use_and_forgets_a_missing_one(tmp_path:
     assert removed == 0
     blob, _ = stores.blocks.assemble([kept], SCOPE, STRIDE)
     blob.finish()
-    assert hashlib.sha1(blob.path.read_bytes()).digest() == hashlib.sha1(b"k" * STRIDE).digest()
+    assert blob.path.read_bytes() == b"k" * STRIDE
     with pytest.raises(EmulatorError, match="unknown ctx"):
         stores.blocks.assemble([lost], SCOPE, STRIDE)
     # A new block of the lost upload gets a file that exists.

@@ -72,13 +72,13 @@ def test_a_refused_mkfile_is_refused_again_and_keeps_its_blocks(
         policy = PutPolicy.for_object(BUCKET, key, lifetime=600, overwrite=overwrite)
         return upload_token(CREDENTIALS, policy)
 
-    def upload_blocks(blocks: list[bytes]) -> list[str]:
+    def upload_blocks(blocks: list[bytes], batch: str) -> list[str]:
         ctxs: list[str] = []
         for index, block in enumerate(blocks):
             made = httpx.post(
                 f"{emulator.put_url}/mkblk/{len(block)}/{index}",
                 content=block,
-                headers={"Authorization": token(1), "uploadBatch": f"batch-{blocks[1]!r}"},
+                headers={"Authorization": token(1), "uploadBatch": batch},
                 timeout=30,
             )
             assert made.status_code == 200, made.text
@@ -94,8 +94,8 @@ def test_a_refused_mkfile_is_refused_again_and_keeps_its_blocks(
         )
 
     other = [os.urandom(BLOCK), b"other"]
-    assert mkfile(upload_blocks(other), 1, sum(map(len, other))).status_code == 200
-    ctxs = upload_blocks(blocks)
+    assert mkfile(upload_blocks(other, "first"), 1, sum(map(len, other))).status_code == 200
+    ctxs = upload_blocks(blocks, "second")
     for _ in range(2):
         refused = mkfile(ctxs, 0)
         assert refused.status_code == 614, refused.text
