@@ -95,3 +95,31 @@ def test_filters_are_loaded_by_the_runs_that_filter() -> None:
     loaded = loaded_after("from wcs_ext.cli import main; main  # noqa: B018")
     assert "wcs_ext.cli._app" in loaded  # the command line itself, on first use of main
     assert "pathspec" not in tops(loaded)
+
+
+def test_a_call_imports_only_its_own_endpoint() -> None:
+    loaded = loaded_after(
+        """
+        from wcs_ext import Wcs, WcsConfig, WcsNotFoundError
+        import httpx
+        missing = httpx.MockTransport(lambda request: httpx.Response(404, json={"code": 404}))
+        config = WcsConfig(access_key="ak", secret_key="sk", mgr_url="http://wcs.test")
+        with Wcs(config, transport=missing) as wcs:
+            try:
+                wcs.stat("b", "k")
+            except WcsNotFoundError:
+                pass
+        """
+    )
+    endpoints = {name for name in loaded if name.startswith("wcs_client.api.")}
+    assert endpoints == {"wcs_client.api.manage", "wcs_client.api.upload"} | {
+        "wcs_client.api.manage.stat_object"
+    }
+    models = {name for name in loaded if name.startswith("wcs_client.models.")}
+    assert models == {"wcs_client.models.error_body", "wcs_client.models.object_stat"}
+
+
+def test_the_command_line_loads_the_many_file_machinery_only_for_its_runs() -> None:
+    loaded = loaded_after("import wcs_ext.cli._app")  # every command defined
+    assert "wcs_ext.cli.sync_cmd" in loaded
+    assert not {name for name in loaded if name.startswith("wcs_ext.bulk")}

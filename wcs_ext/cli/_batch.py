@@ -7,19 +7,22 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
 from .._atomic_file import atomic_file
-from ..bulk.batch_run import BatchOp, run_batch
-from ..bulk.keys import prefix_of
 from ..errors import WcsError, WcsInputError
-from ..protocol.fmgr_ops import copy_op, delete_op, move_op
 from ._context import CliState, Interrupted, emit_json
 from ._many_report import ManyReport
 from ._output import echo
 from ._urls import parse_object, parse_target
+
+if TYPE_CHECKING:
+    from ..bulk.batch_run import BatchOp
+
+# The batch machinery (wcs_ext.bulk) is imported by the runs that use it, inside the
+# functions below: the other commands start without it.
 
 __all__ = ["DEFAULT_FAILURES", "BatchVerb", "batch_options", "read_targets", "run_batch_command"]
 
@@ -77,6 +80,10 @@ def read_targets(arguments: Sequence[str], from_file: str | None) -> list[str]:
 
 
 def _ops(verb: BatchVerb, targets: Sequence[str], destination: str | None) -> list[BatchOp]:
+    from ..bulk.batch_run import BatchOp  # noqa: PLC0415
+    from ..bulk.keys import prefix_of  # noqa: PLC0415
+    from ..protocol.fmgr_ops import copy_op, delete_op, move_op  # noqa: PLC0415
+
     if verb == "delete":
         return [BatchOp(t, delete_op(*parse_object(t))) for t in targets]
     assert destination is not None
@@ -111,6 +118,8 @@ def run_batch_command(
 ) -> None:
     """Do ``verb`` (delete, copy, move) on ``targets`` as fmgr jobs; report, list the
     failures, and fail (exit 1) when any did."""
+    from ..bulk.batch_run import run_batch  # noqa: PLC0415
+
     done_word = {"delete": "deleted", "copy": "copied", "move": "moved"}[verb]
     ops = _ops(verb, targets, destination)
     report = ManyReport(state)

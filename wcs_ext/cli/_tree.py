@@ -5,20 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
 
-from ..bulk.etag_cache import EtagCache, cache_file_for
-from ..bulk.filters import PathFilter, read_patterns
-from ..bulk.keys import prefix_of
-from ..bulk.tree_sync import Prepared, TreeOptions, prepare_download, prepare_upload
 from ..errors import WcsError, WcsInputError
 from ._context import CliState, Interrupted, emit_json
 from ._many_report import ManyReport
 from ._output import echo, human_size
 from ._urls import parse_target
+
+if TYPE_CHECKING:
+    from ..bulk.etag_cache import EtagCache
+    from ..bulk.filters import PathFilter
+    from ..bulk.tree_sync import Prepared, TreeOptions
+
+# The many-file machinery (wcs_ext.bulk) is imported by the runs that use it, inside the
+# functions below: every other command (a stat, a put of one file) starts without it.
 
 __all__ = ["filter_options", "jobs_option", "run_tree", "split_sides"]
 
@@ -66,6 +70,8 @@ def filter_options(function: F) -> F:
 def path_filter(
     include: tuple[str, ...], exclude: tuple[str, ...], exclude_from: tuple[Path, ...]
 ) -> PathFilter:
+    from ..bulk.filters import PathFilter, read_patterns  # noqa: PLC0415
+
     return PathFilter.of(include, [*exclude, *read_patterns(exclude_from)])
 
 
@@ -81,6 +87,8 @@ def split_sides(first: str, second: str) -> tuple[str, str, bool]:
 
 
 def _cache(state: CliState, root: Path, use: bool) -> EtagCache:
+    from ..bulk.etag_cache import EtagCache, cache_file_for  # noqa: PLC0415
+
     if not use:
         return EtagCache(None)
     # platformdirs is imported only for the runs that keep etags.
@@ -101,6 +109,9 @@ def run_tree(
     command: str,
 ) -> None:
     """Decide, show or do, report; a WcsError (exit 1) when any file failed."""
+    from ..bulk.keys import prefix_of  # noqa: PLC0415
+    from ..bulk.tree_sync import prepare_download, prepare_upload  # noqa: PLC0415
+
     bucket, key_part = parse_target(remote)
     prefix = prefix_of(key_part)
     root = Path(local)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..bulk.tree_sync import TreeOptions
 from ._context import CliState, pass_state
 from ._tree import filter_options, jobs_option, path_filter, run_tree, split_sides
 
@@ -61,6 +60,8 @@ def sync_command(
       $ wcs-ext sync wcs://backup/2026 ./restore --dry-run
       $ wcs-ext sync ./photos wcs://photos --delete --max-delete 10 --exclude-from .syncignore
     """
+    from ..bulk.tree_sync import TreeOptions  # noqa: PLC0415  (only the runs that sync load it)
+
     local, remote, upward = split_sides(source, destination)
     options = TreeOptions(
         compare=True,

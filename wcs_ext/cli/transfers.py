@@ -10,7 +10,6 @@ from typing import Unpack
 
 import click
 
-from ..bulk.tree_sync import TreeOptions
 from ..errors import WcsInputError
 from ..models import UploadResult
 from ..transfer.local_names import name_from_url, path_inside, safe_name
@@ -87,6 +86,8 @@ def _recursive(
     upward: bool,
 ) -> None:
     """put -r / get -r: every file of a directory or a prefix, with sync's machinery."""
+    from ..bulk.tree_sync import TreeOptions  # noqa: PLC0415  (only -r runs load it)
+
     local, remote, _ = split_sides(first, second)  # either order: the wcs:// one is remote
     options = TreeOptions(compare=False, jobs=jobs, filter=path_filter(*filters))
     command = "upload" if upward else "download"

@@ -15,9 +15,8 @@ from urllib.parse import quote
 import attrs
 import httpx
 
-from wcs_client.api.upload import make_block, make_file, make_file_typed, put_chunk, upload_file
-from wcs_client.models import BlockResult, UploadFileForm
-from wcs_client.models import UploadResult as RawUploadResult
+from wcs_client import models as generated
+from wcs_client.api import upload as upload_api
 from wcs_client.types import UNSET, File, Unset
 
 from .._operation import Operation
@@ -44,7 +43,7 @@ class UploadAnswer:
     redirect: str | None = None
 
 
-def _block_ack(ack: BlockResult, response: httpx.Response) -> BlockAck:
+def _block_ack(ack: generated.BlockResult, response: httpx.Response) -> BlockAck:
     return BlockAck(
         ctx=ack.ctx,
         offset=ack.offset,
@@ -86,7 +85,7 @@ def _upload_answer(
                 request_id=request_id,
                 redirect=response.headers.get("location"),
             )
-        stored = parsed_or_raise(parse(response), response, what, RawUploadResult)
+        stored = parsed_or_raise(parse(response), response, what, generated.UploadResult)
         if isinstance(stored.key, str) and stored.key != key:
             raise protocol_error(response, what, f"the server stored key {stored.key!r}")
         return UploadAnswer(
@@ -115,7 +114,7 @@ class UploadRequests:
         # The file part is named after the key (slashes kept), as every WCS SDK does; the
         # stored key comes from the token's scope.
         mime_type = self._mime_type or mimetypes.guess_type(key)[0] or "application/octet-stream"
-        form = UploadFileForm(
+        form = generated.UploadFileForm(
             token=token,
             file=File(payload=stream, file_name=quote(key, safe="/"), mime_type=mime_type),
             mime_type=self._mime_type or UNSET,
@@ -124,8 +123,10 @@ class UploadRequests:
         return Operation(
             what=what,
             host="put",
-            request=upload_file.build_request(body=form, x_wos_traffic_limit=self._traffic_limit),
-            parse=_upload_answer(what, bucket, key, size, upload_file.parse_response),
+            request=upload_api.upload_file.build_request(
+                body=form, x_wos_traffic_limit=self._traffic_limit
+            ),
+            parse=_upload_answer(what, bucket, key, size, upload_api.upload_file.parse_response),
         )
 
     def _chunk(self, token: str, upload_batch: str, chunk: bytes) -> _ChunkFields:
@@ -143,12 +144,14 @@ class UploadRequests:
         return Operation(
             what=what,
             host="put",
-            request=make_block.build_request(
+            request=upload_api.make_block.build_request(
                 block_size=block_size,
                 block_index=block_index,
                 **self._chunk(token, upload_batch, chunk),
             ),
-            parse=answer_reader(what, make_block.parse_response, BlockResult, _block_ack),
+            parse=answer_reader(
+                what, upload_api.make_block.parse_response, generated.BlockResult, _block_ack
+            ),
         )
 
     def put_chunk(
@@ -158,10 +161,12 @@ class UploadRequests:
         return Operation(
             what=what,
             host="put",
-            request=put_chunk.build_request(
+            request=upload_api.put_chunk.build_request(
                 ctx=ctx, offset=offset, **self._chunk(token, upload_batch, chunk)
             ),
-            parse=answer_reader(what, put_chunk.parse_response, BlockResult, _block_ack),
+            parse=answer_reader(
+                what, upload_api.put_chunk.parse_response, generated.BlockResult, _block_ack
+            ),
         )
 
     def make_file(
@@ -182,14 +187,14 @@ class UploadRequests:
             "x_wos_traffic_limit": self._traffic_limit,
         }
         if self._mime_type is None:
-            request = make_file.build_request(file_size=size, **fields)
+            request = upload_api.make_file.build_request(file_size=size, **fields)
         else:
-            request = make_file_typed.build_request(
+            request = upload_api.make_file_typed.build_request(
                 file_size=size, mime_type=urlsafe_b64encode(self._mime_type), **fields
             )
         return Operation(
             what=what,
             host="put",
             request=request,
-            parse=_upload_answer(what, bucket, key, size, make_file.parse_response),
+            parse=_upload_answer(what, bucket, key, size, upload_api.make_file.parse_response),
         )

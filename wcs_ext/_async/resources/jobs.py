@@ -11,24 +11,8 @@ from typing import Any, Literal, Protocol
 import attrs
 import httpx
 
-from wcs_client.api.manage import (
-    fmgr_compress,
-    fmgr_copy,
-    fmgr_delete,
-    fmgr_delete_m3u8,
-    fmgr_delete_prefix,
-    fmgr_fetch,
-    fmgr_move,
-    fmgr_status,
-)
-from wcs_client.models import (
-    FmgrRequest,
-    FmgrStatus,
-    FmgrStatusItem,
-    FopsStatus,
-    FopsStatusItem,
-    PersistentIdResult,
-)
+from wcs_client import models as generated
+from wcs_client.api import manage
 from wcs_client.types import UNSET, Unset
 
 from ... import models
@@ -54,14 +38,15 @@ __all__ = [
 ]
 
 FmgrName = Literal["move", "copy", "fetch", "delete", "deletePrefix", "deletem3u8", "compress"]
+# The endpoint module of each job, by name: imported when a job of its kind is sent.
 _ENDPOINTS = {
-    "move": fmgr_move,
-    "copy": fmgr_copy,
-    "fetch": fmgr_fetch,
-    "delete": fmgr_delete,
-    "deletePrefix": fmgr_delete_prefix,
-    "deletem3u8": fmgr_delete_m3u8,
-    "compress": fmgr_compress,
+    "move": "fmgr_move",
+    "copy": "fmgr_copy",
+    "fetch": "fmgr_fetch",
+    "delete": "fmgr_delete",
+    "deletePrefix": "fmgr_delete_prefix",
+    "deletem3u8": "fmgr_delete_m3u8",
+    "compress": "fmgr_compress",
 }
 
 
@@ -86,10 +71,10 @@ def submitted(
 ) -> Callable[[httpx.Response], models.Job]:
     """Reads the answer of a job submission: the job's persistent id."""
 
-    def convert(result: PersistentIdResult, response: httpx.Response) -> models.Job:
+    def convert(result: generated.PersistentIdResult, response: httpx.Response) -> models.Job:
         return models.Job(persistent_id=result.persistent_id, request_id=request_id_of(response))
 
-    return answer_reader(what, parse, PersistentIdResult, convert)
+    return answer_reader(what, parse, generated.PersistentIdResult, convert)
 
 
 class AsyncJobStatuses(Protocol):
@@ -151,7 +136,7 @@ class AsyncJob(models.Job):
         return _job_record, (self.persistent_id, self.request_id)
 
 
-def _job_item(raw: FmgrStatusItem | FopsStatusItem) -> JobItem:
+def _job_item(raw: generated.FmgrStatusItem | generated.FopsStatusItem) -> JobItem:
     return JobItem(
         cmd=opt(raw.cmd) or "",
         code=int_code(raw.code),
@@ -164,12 +149,14 @@ def _job_item(raw: FmgrStatusItem | FopsStatusItem) -> JobItem:
     )
 
 
-def job_status(raw: FmgrStatus | FopsStatus, response: httpx.Response) -> JobStatus:
+def job_status(
+    raw: generated.FmgrStatus | generated.FopsStatus, response: httpx.Response
+) -> JobStatus:
     """A job's state, from an fmgr or an fops status answer."""
     extra: dict[str, Any] = {}
-    if isinstance(raw, FopsStatus):
+    if isinstance(raw, generated.FopsStatus):
         extra = {"input_bucket": opt(raw.inputbucket), "input_key": opt(raw.inputkey)}
-    items: list[FmgrStatusItem] | list[FopsStatusItem] = (
+    items: list[generated.FmgrStatusItem] | list[generated.FopsStatusItem] = (
         [] if isinstance(raw.items, Unset) else raw.items
     )
     return JobStatus(
@@ -194,8 +181,8 @@ def fmgr_operation(
 ) -> Operation[models.Job]:
     if not fops:
         raise WcsInputError(f"fmgr {name} needs at least one operation")
-    form = FmgrRequest(fops=fops, **job_options(config, notify_url, separate, force))
-    endpoint = _ENDPOINTS[name]
+    form = generated.FmgrRequest(fops=fops, **job_options(config, notify_url, separate, force))
+    endpoint = getattr(manage, _ENDPOINTS[name])
     return Operation(
         what=f"fmgr {name}",
         host="mgr",
@@ -211,8 +198,10 @@ def fmgr_status_operation(persistent_id: str) -> Operation[JobStatus]:
     return Operation(
         what=what,
         host="mgr",
-        request=fmgr_status.build_request(persistent_id=persistent_id),
-        parse=answer_reader(what, fmgr_status.parse_response, FmgrStatus, job_status),
+        request=manage.fmgr_status.build_request(persistent_id=persistent_id),
+        parse=answer_reader(
+            what, manage.fmgr_status.parse_response, generated.FmgrStatus, job_status
+        ),
     )
 
 

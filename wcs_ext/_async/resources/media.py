@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from wcs_client.api.manage import fops_execute, fops_status, image_detect
-from wcs_client.models import FopsRequest, FopsStatus, ImageDetectForm, ImageDetectResult
+from wcs_client import models as generated
+from wcs_client.api import manage
 
 from ..._operation import Operation, target_url
 from ..._responses import answer_reader, opt, request_id_of
@@ -24,27 +24,31 @@ def fops_status_operation(persistent_id: str) -> Operation[JobStatus]:
     return Operation(
         what=what,
         host="mgr",
-        request=fops_status.build_request(persistent_id=persistent_id),
-        parse=answer_reader(what, fops_status.parse_response, FopsStatus, job_status),
+        request=manage.fops_status.build_request(persistent_id=persistent_id),
+        parse=answer_reader(
+            what, manage.fops_status.parse_response, generated.FopsStatus, job_status
+        ),
     )
 
 
 def image_detect_operation(image_url: str, kind: str, bucket: str) -> Operation[ImageDetection]:
     what = f"{kind} detection of {image_url}"
 
-    def convert(result: ImageDetectResult, response: httpx.Response) -> ImageDetection:
+    def convert(result: generated.ImageDetectResult, response: httpx.Response) -> ImageDetection:
         return ImageDetection(
             results=tuple(opt(result.results) or ()),
             message=opt(result.message) or "",
             request_id=request_id_of(response),
         )
 
-    form = ImageDetectForm(image=urlsafe_b64encode(image_url), type_=kind, bucket=bucket)
+    form = generated.ImageDetectForm(image=urlsafe_b64encode(image_url), type_=kind, bucket=bucket)
     return Operation(
         what=what,
         host="mgr",
-        request=image_detect.build_request(body=form),
-        parse=answer_reader(what, image_detect.parse_response, ImageDetectResult, convert),
+        request=manage.image_detect.build_request(body=form),
+        parse=answer_reader(
+            what, manage.image_detect.parse_response, generated.ImageDetectResult, convert
+        ),
     )
 
 
@@ -68,7 +72,7 @@ class AsyncFopsJobs:
         returned can ``wait()`` for their end."""
         if not fops:
             raise WcsInputError("fops needs at least one processing command")
-        form = FopsRequest(
+        form = generated.FopsRequest(
             bucket=urlsafe_b64encode(bucket),
             key=urlsafe_b64encode(key),
             fops=urlsafe_b64encode(fops),
@@ -78,8 +82,8 @@ class AsyncFopsJobs:
         op = Operation(
             what=what,
             host="mgr",
-            request=fops_execute.build_request(body=form),
-            parse=submitted(what, fops_execute.parse_response),
+            request=manage.fops_execute.build_request(body=form),
+            parse=submitted(what, manage.fops_execute.parse_response),
             idempotent=False,
         )
         job = await self._client._run(op)

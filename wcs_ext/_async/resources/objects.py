@@ -7,9 +7,8 @@ from typing import Literal
 
 import httpx
 
-from wcs_client.api.manage import copy_object, delete_object, move_object, stat_object
-from wcs_client.api.manage import set_deadline as set_deadline_endpoint
-from wcs_client.models import CodeMessage, ObjectItem, ObjectStat, SetDeadlineForm
+from wcs_client import models as generated
+from wcs_client.api import manage
 
 from ..._operation import Operation, target_url
 from ..._responses import answer_reader, opt, protocol_error, request_id_of
@@ -27,15 +26,15 @@ def acknowledged(
 ) -> Callable[[httpx.Response], OperationResult]:
     """Reads the ``{code, message}`` answer of a management call that returns nothing."""
 
-    def convert(ack: CodeMessage, response: httpx.Response) -> OperationResult:
+    def convert(ack: generated.CodeMessage, response: httpx.Response) -> OperationResult:
         return OperationResult(message=opt(ack.message) or "OK", request_id=request_id_of(response))
 
-    return answer_reader(what, parse, CodeMessage, convert)
+    return answer_reader(what, parse, generated.CodeMessage, convert)
 
 
 def object_info(
     key: str,
-    raw: ObjectStat | ObjectItem,
+    raw: generated.ObjectStat | generated.ObjectItem,
     response: httpx.Response,
     what: str,
     *,
@@ -64,11 +63,11 @@ def stat_operation(bucket: str, key: str) -> Operation[ObjectInfo]:
     return Operation(
         what=what,
         host="mgr",
-        request=stat_object.build_request(entry=entry(bucket, key)),
+        request=manage.stat_object.build_request(entry=entry(bucket, key)),
         parse=answer_reader(
             what,
-            stat_object.parse_response,
-            ObjectStat,
+            manage.stat_object.parse_response,
+            generated.ObjectStat,
             lambda raw, response: object_info(
                 opt(raw.name) or key, raw, response, what, request_id=request_id_of(response)
             ),
@@ -81,8 +80,8 @@ def delete_operation(bucket: str, key: str) -> Operation[OperationResult]:
     return Operation(
         what=what,
         host="mgr",
-        request=delete_object.build_request(entry=entry(bucket, key)),
-        parse=acknowledged(what, delete_object.parse_response),
+        request=manage.delete_object.build_request(entry=entry(bucket, key)),
+        parse=acknowledged(what, manage.delete_object.parse_response),
         idempotent=False,
     )
 
@@ -96,7 +95,7 @@ def move_or_copy_operation(
 ) -> Operation[OperationResult]:
     dst_key = dst_key if dst_key else src_key
     what = f"{verb} {target_url(src_bucket, src_key)} to {target_url(dst_bucket, dst_key)}"
-    endpoint = move_object if verb == "move" else copy_object
+    endpoint = manage.move_object if verb == "move" else manage.copy_object
     return Operation(
         what=what,
         host="mgr",
@@ -114,14 +113,14 @@ def set_deadline_operation(bucket: str, key: str, days: int) -> Operation[Operat
             f"deadline must be a whole number of days, 0 (delete soon) or -1 (keep), got {days!r}"
         )
     what = f"set deadline of {target_url(bucket, key)}"
-    form = SetDeadlineForm(
+    form = generated.SetDeadlineForm(
         bucket=urlsafe_b64encode(bucket), key=urlsafe_b64encode(key), deadline=days
     )
     return Operation(
         what=what,
         host="mgr",
-        request=set_deadline_endpoint.build_request(body=form),
-        parse=acknowledged(what, set_deadline_endpoint.parse_response),
+        request=manage.set_deadline.build_request(body=form),
+        parse=acknowledged(what, manage.set_deadline.parse_response),
     )
 
 

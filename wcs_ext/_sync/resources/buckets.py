@@ -9,17 +9,8 @@ from collections.abc import Iterator, Sequence
 
 import httpx
 
-from wcs_client.api.manage import bucket_stat, bucket_statistics, list_buckets, list_objects
-from wcs_client.models import (
-    Bucket,
-    BucketList,
-    BucketStatBucket,
-    BucketStatIsListDetails,
-    BucketStatResult,
-    ListObjectsMode,
-    ObjectList,
-)
-from wcs_client.models import BucketStatistics as RawBucketStatistics
+from wcs_client import models as generated
+from wcs_client.api import manage
 from wcs_client.types import UNSET
 
 from ..._operation import Operation, target_url
@@ -53,11 +44,13 @@ def _date(value: DateLike, name: str) -> str:
     return value
 
 
-def _bucket_info(raw: Bucket, response: httpx.Response, what: str) -> BucketInfo:
+def _bucket_info(raw: generated.Bucket, response: httpx.Response, what: str) -> BucketInfo:
     return BucketInfo(name=raw.name, created=wire_datetime(opt(raw.ctime), response, what, "ctime"))
 
 
-def _object_page(bucket: str, raw: ObjectList, response: httpx.Response, what: str) -> ObjectPage:
+def _object_page(
+    bucket: str, raw: generated.ObjectList, response: httpx.Response, what: str
+) -> ObjectPage:
     return ObjectPage(
         bucket=bucket,
         items=tuple(object_info(item.key, item, response, what) for item in opt(raw.items) or ()),
@@ -67,7 +60,9 @@ def _object_page(bucket: str, raw: ObjectList, response: httpx.Response, what: s
     )
 
 
-def _bucket_usage(raw: BucketStatBucket, response: httpx.Response, what: str) -> BucketUsage:
+def _bucket_usage(
+    raw: generated.BucketStatBucket, response: httpx.Response, what: str
+) -> BucketUsage:
     return BucketUsage(
         name=opt(raw.name) or "",
         days=tuple(
@@ -83,14 +78,16 @@ def _bucket_usage(raw: BucketStatBucket, response: httpx.Response, what: str) ->
 def list_buckets_operation() -> Operation[list[BucketInfo]]:
     what = "list buckets"
 
-    def convert(listing: BucketList, response: httpx.Response) -> list[BucketInfo]:
+    def convert(listing: generated.BucketList, response: httpx.Response) -> list[BucketInfo]:
         return [_bucket_info(b, response, what) for b in opt(listing.buckets) or []]
 
     return Operation(
         what=what,
         host="mgr",
-        request=list_buckets.build_request(),
-        parse=answer_reader(what, list_buckets.parse_response, BucketList, convert),
+        request=manage.list_buckets.build_request(),
+        parse=answer_reader(
+            what, manage.list_buckets.parse_response, generated.BucketList, convert
+        ),
     )
 
 
@@ -110,22 +107,24 @@ def list_objects_operation(
         raise WcsInputError(f"mode must be 0 (files first) or 1 (folders first), got {mode}")
     what = f"list {target_url(bucket)}"
 
-    def convert(page: ObjectList, response: httpx.Response) -> ObjectPage:
+    def convert(page: generated.ObjectList, response: httpx.Response) -> ObjectPage:
         return _object_page(bucket, page, response, what)
 
     return Operation(
         what=what,
         host="mgr",
-        request=list_objects.build_request(
+        request=manage.list_objects.build_request(
             bucket=bucket,
             marker=marker or UNSET,
             limit=limit,
             prefix=urlsafe_b64encode(prefix) if prefix else UNSET,
-            mode=UNSET if mode is None else ListObjectsMode(mode),
+            mode=UNSET if mode is None else generated.ListObjectsMode(mode),
             start_time=UNSET if start_time is None else start_time,
             end_time=UNSET if end_time is None else end_time,
         ),
-        parse=answer_reader(what, list_objects.parse_response, ObjectList, convert),
+        parse=answer_reader(
+            what, manage.list_objects.parse_response, generated.ObjectList, convert
+        ),
     )
 
 
@@ -141,20 +140,22 @@ def bucket_usage_operation(
         raise WcsInputError("bucket usage needs at least one bucket name")
     what = f"bucket usage of {'|'.join(buckets)}"
 
-    def convert(result: BucketStatResult, response: httpx.Response) -> list[BucketUsage]:
+    def convert(result: generated.BucketStatResult, response: httpx.Response) -> list[BucketUsage]:
         return [_bucket_usage(b, response, what) for b in opt(result.buckets) or []]
 
     return Operation(
         what=what,
         host="mgr",
-        request=bucket_stat.build_request(
+        request=manage.bucket_stat.build_request(
             name=urlsafe_b64encode("|".join(buckets)),
             startdate=_date(start_date, "start date"),
             enddate=_date(end_date, "end date"),
-            is_list_details=BucketStatIsListDetails("true" if list_details else "false"),
+            is_list_details=generated.BucketStatIsListDetails("true" if list_details else "false"),
             storage_type=storage_type or UNSET,
         ),
-        parse=answer_reader(what, bucket_stat.parse_response, BucketStatResult, convert),
+        parse=answer_reader(
+            what, manage.bucket_stat.parse_response, generated.BucketStatResult, convert
+        ),
     )
 
 
@@ -163,7 +164,7 @@ def bucket_statistics_operation(
 ) -> Operation[BucketStatistics]:
     what = f"{kind} statistics of {target_url(bucket)}"
 
-    def convert(stats: RawBucketStatistics, response: httpx.Response) -> BucketStatistics:
+    def convert(stats: generated.BucketStatistics, response: httpx.Response) -> BucketStatistics:
         return BucketStatistics(
             name=opt(stats.name) or bucket,
             type=opt(stats.type_) or kind,
@@ -174,13 +175,15 @@ def bucket_statistics_operation(
     return Operation(
         what=what,
         host="mgr",
-        request=bucket_statistics.build_request(
+        request=manage.bucket_statistics.build_request(
             name=urlsafe_b64encode(bucket),
             type_=kind,
             startdate=_date(start_date, "start date"),
             enddate=_date(end_date, "end date"),
         ),
-        parse=answer_reader(what, bucket_statistics.parse_response, RawBucketStatistics, convert),
+        parse=answer_reader(
+            what, manage.bucket_statistics.parse_response, generated.BucketStatistics, convert
+        ),
     )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import httpx
 
-from wcs_client.api.manage import wslive_list
-from wcs_client.models import WsliveList
+from wcs_client import models as generated
+from wcs_client.api import manage
 from wcs_client.types import UNSET
 
 from ..._operation import Operation
@@ -18,7 +18,7 @@ from ..client_core import SyncClientCore
 __all__ = ["SyncLive"]
 
 
-def _recordings(listing: WsliveList, response: httpx.Response) -> LiveRecordings:
+def _recordings(listing: generated.WsliveList, response: httpx.Response) -> LiveRecordings:
     return LiveRecordings(
         total=opt(listing.total),
         items=tuple(r.to_dict() for r in opt(listing.items) or ()),
@@ -44,7 +44,7 @@ class SyncLive(SyncClientCore):
         op = Operation(
             what=what,
             host="mgr",
-            request=wslive_list.build_request(
+            request=manage.wslive_list.build_request(
                 channelname=channel,
                 start_time=start_time,
                 end_time=end_time,
@@ -52,6 +52,8 @@ class SyncLive(SyncClientCore):
                 start=UNSET if start is None else start,
                 limit=UNSET if limit is None else limit,
             ),
-            parse=answer_reader(what, wslive_list.parse_response, WsliveList, _recordings),
+            parse=answer_reader(
+                what, manage.wslive_list.parse_response, generated.WsliveList, _recordings
+            ),
         )
         return self._run(op)

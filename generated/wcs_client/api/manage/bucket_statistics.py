@@ -1,8 +1,12 @@
-from typing import Any, cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
+if TYPE_CHECKING:
+    # Annotations only: the client classes are imported by the programs that use them.
+    from ...client import AuthenticatedClient, Client
 from ...models.bucket_statistics import BucketStatistics
 from ...models.error_body import ErrorBody
 from ...types import RequestArgs, Response, encode_query, release

@@ -1,8 +1,12 @@
-from typing import Any, cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
+if TYPE_CHECKING:
+    # Annotations only: the client classes are imported by the programs that use them.
+    from ...client import AuthenticatedClient, Client
 from ...models.code_message import CodeMessage
 from ...models.error_body import ErrorBody
 from ...models.set_deadline_form import SetDeadlineForm
