@@ -214,6 +214,25 @@ def test_etag_file_parallel_equals_sequential(size: int, pool: bytes, tmp_path: 
     assert etag_file(str(path)) == expected
 
 
+def test_a_file_that_shrinks_while_hashed_gets_the_etag_of_what_is_left(
+    pool: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = pool[: 4 * BLOCK]
+    path = write_file(tmp_path, "shrinking.bin", data)
+    real_preadv = os.preadv
+    cut = threading.Event()
+
+    def preadv_then_cut(fd: int, buffers: Any, offset: int) -> int:
+        if not cut.is_set():
+            cut.set()
+            os.truncate(path, 2 * BLOCK + 5)  # the writer cuts it, mid-hash
+        return real_preadv(fd, buffers, offset)
+
+    monkeypatch.setattr(os, "preadv", preadv_then_cut)
+    assert etag_file(path, workers=2) == reference_etag(data[: 2 * BLOCK + 5])
+    assert cut.is_set()
+
+
 def test_etag_file_rejects_zero_workers(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="workers"):
         etag_file(write_file(tmp_path, "f", b"x"), workers=0)
