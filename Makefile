@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 GENERATE = openapi-python-client generate --path spec/wcs.yaml --config generator/config.yml \
 	--meta none --overwrite --custom-template-path generator/templates
 
-.PHONY: venv generate check-generated lint typecheck test demo bench original-sdk clean
+.PHONY: venv generate check-generated lint typecheck docs test demo bench original-sdk clean
 
 venv: $(STAMP)
 
@@ -52,8 +52,15 @@ lint: venv
 typecheck: venv
 	mypy
 
+# The guides in docs/ and the API reference from the docstrings (mkdocs.yml), into
+# .cache/site/; --strict: a warning (a docstring reference to nothing documented) fails.
+# Not --quiet: mkdocs then drops the warnings before --strict counts them.
+docs: venv
+	@mkdocs build --strict 2>&1 | { grep -v '^INFO ' || true; }
+	@echo "docs: built into .cache/site/"
+
 # pytest exits 5 when it collected no tests: that is a failure here, not a pass.
-test: lint typecheck check-generated
+test: lint typecheck check-generated docs
 	@rc=0; python -m pytest || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 

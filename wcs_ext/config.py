@@ -226,7 +226,7 @@ class WcsConfig(WcsConfigFields):
     @property
     def download_base_url(self) -> str:
         """``download_url`` with its scheme (§1) and without a trailing ``/``; it may
-        hold ``{bucket}``, filled in by :func:`wcs_ext.transfer.object_urls.object_url`."""
+        hold ``{bucket}``, which stands for the bucket of each object's URL."""
         return self._base_url("download_url")
 
     def _base_url(self, name: str) -> str:

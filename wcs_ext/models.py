@@ -98,6 +98,7 @@ class ObjectPage:
 
     @property
     def has_more(self) -> bool:
+        """Whether another page follows (``marker`` is not empty)."""
         return bool(self.marker)
 
 

@@ -135,6 +135,7 @@ def etag_from_digests(digests: Sequence[bytes]) -> str:
 
 
 def etag_bytes(data: Buffer) -> str:
+    """The WCS etag of ``data``: the ``hash`` the server gives the object it is stored as."""
     hasher = EtagHasher()
     hasher.update(data)
     return hasher.etag()

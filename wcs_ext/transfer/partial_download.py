@@ -40,6 +40,9 @@ _WCS_HASH = re.compile(r"[A-Za-z0-9_-]{28}")
 
 @attrs.frozen(kw_only=True)
 class DownloadResult:
+    """A finished download: ``path`` the file written, ``size`` its length in bytes,
+    ``request_id`` the server's for the answer, when it sent one."""
+
     path: Path
     size: int
     resumed_from: int = 0

@@ -23,6 +23,8 @@ RESUME_LOGGER = "wcs_ext.transfer.resume"
 
 @attrs.frozen
 class TransferProgress:
+    """What a ``progress`` callback is given as a transfer goes on."""
+
     done: int
     """Bytes acknowledged by the server (uploads) or written to disk (downloads)."""
     total: int | None
@@ -37,6 +39,7 @@ class TransferProgress:
 
     @property
     def fraction(self) -> float | None:
+        """``done`` of ``total``, 0.0 to 1.0; ``None`` while the total is unknown (or 0)."""
         if not self.total:
             return None
         return min(1.0, self.done / self.total)
