@@ -74,6 +74,27 @@ CASES: dict[str, Case] = {
     "config-block-size": Case(("-c", "block.cfg", "listbucket"), 2, ("block_size", "4194304")),
     "config-bput-size": Case(("-c", "bput.cfg", "listbucket"), 2, ("bput_size", "divide")),
     "config-url-scheme": Case(("-c", "scheme.cfg", "listbucket"), 2, ("mgr_url", "'ftp'")),
+    "config-host-list-bad-entry": Case(
+        ("-c", "hosts.cfg", "listbucket"),
+        2,
+        ("hosts.cfg line", "mgr_url", "'127.0.0.1:x' (host 2 of 2: bad port"),
+    ),
+    "env-host-list-empty-entry": Case(
+        (*G, "put", "wcs://e2e/x", "hello.txt"),
+        2,
+        ("env WCS_PUT_URL", "put_url", "host 2 of 3: it is empty"),
+        env=(("WCS_PUT_URL", "http://127.0.0.1:1,,http://127.0.0.1:2"),),
+    ),
+    "option-host-list-bad-scheme": Case(
+        (*G, "--mgr-url", "http://127.0.0.1:1,ftp://127.0.0.1:2", "listbucket"),
+        2,
+        ("override", "mgr_url", "(host 2 of 2: scheme 'ftp'"),
+    ),
+    "download-url-list": Case(
+        (*G, "--download-url", "http://127.0.0.1:1,http://127.0.0.1:2", "get", "wcs://e2e/x"),
+        2,
+        ("download_url", "one URL only"),
+    ),
     "config-missing-file": Case(("-c", "missing.cfg", "listbucket"), 2, ("does not exist",)),
     "config-missing-via-env": Case(
         ("listbucket",),
@@ -203,6 +224,9 @@ def _write_workspace(root: Path, emulator: EmulatorProcess) -> None:
     (root / "block.cfg").write_text(config_text(emulator, block_size=1000000))
     (root / "bput.cfg").write_text(config_text(emulator, bput_size=3000000))
     (root / "scheme.cfg").write_text(config_text(emulator, mgr_url="ftp://127.0.0.1:1"))
+    (root / "hosts.cfg").write_text(
+        config_text(emulator, mgr_url="http://127.0.0.1:1, 127.0.0.1:x")
+    )
     (root / "nokeys.cfg").write_text(config_text(emulator, access_key="", secret_key=""))
     (root / "nohosts.cfg").write_text(config_text(emulator, put_url="", mgr_url=""))
 

@@ -684,6 +684,71 @@ def test_base_url_scheme_rule(url: str, ishttps: bool, expected: str) -> None:
 
 
 # ---------------------------------------------------------------------------
+# several hosts
+
+
+def test_host_lists_from_file_env_and_overrides(tmp_path: Path, env: dict[str, str]) -> None:
+    path = write(tmp_path, "put_url = up-a.example.com, https://up-b.example.com:8443/\n")
+    config, sources = WcsConfig.load_with_sources(
+        path,
+        env={**env, "WCS_MGR_URL": "http://127.0.0.1:9,127.0.0.1:8", "WCS_ISHTTPS": "yes"},
+    )
+    # Each entry gets the scheme rule on its own; spaces around the commas do not count.
+    assert config.put_base_urls == ("https://up-a.example.com", "https://up-b.example.com:8443")
+    assert config.mgr_base_urls == ("http://127.0.0.1:9", "https://127.0.0.1:8")
+    assert config.put_base_url == "https://up-a.example.com"  # the first one
+    assert (sources["put_url"], sources["mgr_url"]) == (f"file {path}", "env WCS_MGR_URL")
+    assert "\nput_url = up-a.example.com, https://up-b.example.com:8443/\n" in (
+        config.to_file_text()
+    )
+    copy = config.with_overrides(mgr_url="http://m1:1,http://m2:2")
+    assert copy.mgr_base_urls == ("http://m1:1", "http://m2:2")
+    loaded = WcsConfig.load(env=env, overrides={"put_url": "a:1,b:2,c:3"})
+    assert loaded.put_base_urls == ("http://a:1", "http://b:2", "http://c:3")
+
+
+def test_one_host_is_a_list_of_one() -> None:
+    config = WcsConfig(put_url="up.example.com", mgr_url="m.example.com", tmp_record_folder="r")
+    assert config.put_base_urls == ("http://up.example.com",)
+    assert config.mgr_base_urls == ("http://m.example.com",)
+
+
+BAD_LISTS = [
+    ("put_url", "http://a:1,,http://b:2", "'http://a:1,,http://b:2' (host 2 of 3: it is empty)"),
+    ("put_url", "http://a:1,", "(host 2 of 2: it is empty)"),
+    ("mgr_url", "http://a:1, ftp://b", "'ftp://b' (host 2 of 2: scheme 'ftp' is not http"),
+    ("mgr_url", "a:99999,b", "'a:99999' (host 1 of 2: bad port '99999')"),
+    ("mgr_url", "a b,c", "'a b' (host 1 of 2: it contains whitespace)"),
+    ("download_url", "http://a/{bucket},http://b", "(one URL only, not a list)"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "rule"), BAD_LISTS)
+def test_a_bad_entry_of_a_host_list_is_named(
+    tmp_path: Path, env: dict[str, str], field: str, value: str, rule: str
+) -> None:
+    path = write(tmp_path, f"{field} = {value}\n")
+    variable = f"WCS_{field.upper()}"
+    with pytest.raises(WcsConfigError) as from_env:
+        WcsConfig.load(env={**env, variable: value})
+    with pytest.raises(WcsConfigError) as from_override:
+        WcsConfig.load(env=env, overrides={field: value})
+    for message, where in (
+        (load_error(path, env), f"{path} line 1"),
+        (str(from_env.value), f"env {variable}"),
+        (str(from_override.value), "override"),
+    ):
+        assert message.startswith(f"{where}: {field}: unknown URL ")
+        assert rule in message
+        assert "\n" not in message
+
+
+def test_a_comma_in_a_download_path_is_no_list() -> None:
+    config = WcsConfig(download_url="http://cdn.example.com/a,b/{bucket}", tmp_record_folder="r")
+    assert config.download_base_url == "http://cdn.example.com/a,b/{bucket}"
+
+
+# ---------------------------------------------------------------------------
 # mode
 
 

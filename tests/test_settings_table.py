@@ -176,5 +176,5 @@ def test_option_places_keep_the_help_order_users_know() -> None:
         "--deadline", "--traffic_limit", "--returnurl", "--returnbody", "--callbackurl",
         "--callbackbody", "--persistentops", "--persistentntyurl", "--contentdetect",
         "--detectntyurl", "--detectntyrule", "--hashalgorithm", "--notify", "--separate",
-        "--force", "--output", "--download-url",
+        "--force", "--output", "--download-url", "--put-url", "--mgr-url",
     ]  # fmt: skip

@@ -1,6 +1,6 @@
-"""What every client shares, whatever its I/O: configuration, the two hosts, how their
-HTTP clients are set up (timeouts, TLS, headers, pooling, the signer), the retry policy,
-and the lifecycle.
+"""What every client shares, whatever its I/O: configuration, the two kinds of host (one
+or several each, ``_hosts.py``), how their HTTP clients are set up (timeouts, TLS,
+headers, pooling, the signer), the retry policy, and the lifecycle.
 
 The twins (``_async/client_core.py`` and its generated sync copy) add the send loop.
 """
@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import httpx
 
+from ._hosts import HostPool
 from ._policy import upload_tokens
 from ._retry import RetryPolicy
 from ._version import __version__
@@ -69,12 +70,24 @@ class BaseClient:
             self.config, self._retry, multipart_threshold=multipart_threshold
         )
         self._closed = False
+        # Which hosts failed lately: this client's own, as its connections are.
+        self._pools: dict[Host, HostPool] = {}
 
-    def _client_options(self, host: Host) -> dict[str, Any]:
-        """httpx client arguments for one host."""
+    def _pool(self, host: Host) -> HostPool | None:
+        """The hosts of ``put_url`` or ``mgr_url`` (``None`` for downloads: any URL), made
+        on first use: a client without them configured fails only when it needs them."""
         if host == "download":
+            return None
+        pool = self._pools.get(host)
+        if pool is None:
+            urls = self.config.put_base_urls if host == "put" else self.config.mgr_base_urls
+            pool = self._pools[host] = HostPool(f"{host}_url", urls)
+        return pool
+
+    def _client_options(self, host: Host, base_url: str | None = None) -> dict[str, Any]:
+        """httpx client arguments for ``base_url``, one of ``host``'s (none: downloads)."""
+        if host == "download" or base_url is None:
             return httpx_settings(self.config)
-        base_url = self.config.put_base_url if host == "put" else self.config.mgr_base_url
         return {
             "base_url": base_url,
             "auth": management_auth(self.config) if host == "mgr" else None,

@@ -113,6 +113,21 @@ _URL = re.compile(
 )
 
 
+_LIST_COMMA = re.compile(r"\s*,\s*")
+HOST_LISTS = ("put_url", "mgr_url")
+"""Settings that take several hosts, comma-separated: requests fail over between them.
+Not ``download_url``: a bucket's download domain is a CDN's, which spreads requests over
+its edges itself, and an object's URL (printed, signed, shared) is one URL."""
+
+
+def host_list(value: str) -> list[str]:
+    """The entries of a comma-separated list of hosts, without the spaces around the
+    commas (``"http://a:1, http://b:2"``); an empty entry stays, for validation to name.
+    Spaces before the first or after the last are kept: a single URL is checked as it
+    always was."""
+    return _LIST_COMMA.split(value)
+
+
 def _url_problem(value: str) -> str | None:
     """Why ``value`` is not ``[http[s]://]host[:port][/path]``, or ``None``."""
     match = _URL.fullmatch(value)
@@ -175,15 +190,33 @@ def _validate_text(check: _Checker) -> None:
     for field in ("access_key", "secret_key"):
         if len(check.as_text(field)) == 1:
             raise check.fail(field, "must be empty or at least 2 characters long", show=False)
-    for field in ("put_url", "mgr_url", "download_url"):
-        # `{bucket}` in download_url is filled in per object: check it as a host would be.
+    for field in HOST_LISTS:
         given = check.as_text(field)
-        url = given.replace("{bucket}", "bucket")
-        if url and (problem := _url_problem(url)) is not None:
-            raise WcsConfigError(
-                f"{check.origins[field].where}: {field}: unknown URL {shown(given)} ({problem}); "
-                "expected host[:port][/path] or http(s)://host[:port][/path]"
-            )
+        if not given:
+            continue
+        entries = host_list(given)
+        for number, entry in enumerate(entries, 1):
+            # Each entry on its own; the list's place only when there is a list.
+            which = f"host {number} of {len(entries)}: " if len(entries) > 1 else ""
+            problem = "it is empty" if not entry else _url_problem(entry)
+            if problem is not None:
+                raise _bad_url(check, field, entry if entry else given, which + problem)
+    # `{bucket}` in download_url is filled in per object: check it as a host would be.
+    given = check.as_text("download_url")
+    url = given.replace("{bucket}", "bucket")
+    if len([entry for entry in host_list(url) if "://" in entry]) > 1:
+        # A comma may be part of a path; several schemes make it a list (see HOST_LISTS).
+        raise _bad_url(check, "download_url", given, "one URL only, not a list")
+    if url and (problem := _url_problem(url)) is not None:
+        raise _bad_url(check, "download_url", given, problem)
+
+
+def _bad_url(check: _Checker, field: str, given: str, problem: str) -> WcsConfigError:
+    return WcsConfigError(
+        f"{check.origins[field].where}: {field}: unknown URL {shown(given)} ({problem}); "
+        "expected host[:port][/path] or http(s)://host[:port][/path]"
+        + (", or several of them separated by commas" if field in HOST_LISTS else "")
+    )
 
 
 def _validate_numbers(check: _Checker) -> None:

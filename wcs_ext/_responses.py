@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import re
+import socket
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -126,12 +127,20 @@ def answer_reader(
 
 @attrs.frozen
 class Failure:
-    """A failed attempt: the error to raise, and whether asking again may help."""
+    """A failed attempt: the error to raise, and whether asking again may help.
+
+    ``what`` and ``detail`` are the two halves of the error's message (what was being
+    done, what went wrong); ``host_down``: the host did not serve the request (no
+    connection, or a 5xx), so another host may (``_hosts.py``).
+    """
 
     error: WcsError
     retryable: bool
     retry_after: str | None = None
     cause: BaseException | None = None
+    what: str = ""
+    detail: str = ""
+    host_down: bool = False
 
 
 _HEAD_TOO_LARGE = 431
@@ -160,24 +169,57 @@ def _transport_detail(exc: httpx.HTTPError) -> str:
     return detail
 
 
+def _connect_detail(exc: httpx.HTTPError) -> str | None:
+    """A connect failure in words ("connection refused"), whatever the I/O layer under
+    httpx said (the async one says "All connection attempts failed")."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # the same bound as _status_hint
+        if seen is None:
+            return None
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, socket.gaierror):
+            return f"host name not resolved ({seen.strerror or seen})"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def transport_failure(exc: httpx.HTTPError, what: str, *, idempotent: bool) -> Failure:
     # A request that never connected did nothing: safe to repeat for any operation.
     not_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+    # The host is unreachable (not our own pool being full): another one may answer.
+    unreachable = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
     if isinstance(exc, httpx.TimeoutException):
-        error: WcsError = WcsTimeoutError(f"{what}: timed out ({type(exc).__name__})")
+        detail = f"timed out ({type(exc).__name__})"
+        error: WcsError = WcsTimeoutError(f"{what}: {detail}")
     else:
-        error = WcsTransportError(f"{what}: {_transport_detail(exc)}")
-    return Failure(error, retryable=not_sent or idempotent, cause=exc)
+        detail = _transport_detail(exc)
+        error = WcsTransportError(f"{what}: {detail}")
+    if unreachable:
+        detail = _connect_detail(exc) or detail
+    return Failure(
+        error,
+        retryable=not_sent or idempotent,
+        cause=exc,
+        what=what,
+        detail=detail,
+        host_down=unreachable,
+    )
 
 
 def status_failure(response: httpx.Response, what: str, *, idempotent: bool) -> Failure:
     status = response.status_code
     not_processed = status in (408, 429, 503)
     retryable = is_retryable_status(status) and (idempotent or not_processed)
+    error = error_from_response(response, what)
     return Failure(
-        error_from_response(response, what),
+        error,
         retryable=retryable,
         retry_after=response.headers.get("retry-after"),
+        what=what,
+        detail=f"{status} {error.message.removeprefix(f'{what}: ')}",
+        # A 5xx asking to try again (not 579: the object was stored, a callback failed).
+        host_down=status >= 500 and is_retryable_status(status),
     )
 
 

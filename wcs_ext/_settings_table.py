@@ -190,8 +190,25 @@ class WcsConfigFields:
 
     access_key: str = setting("")
     secret_key: str = setting("", secret=True)
-    put_url: str = setting("")
-    mgr_url: str = setting("")
+    # One host, or several separated by commas: requests fail over from one to the next.
+    put_url: str = setting(
+        "",
+        option=CliOption(
+            "--put-url",
+            "URL[,URL...]",
+            "uploads: the upload host; several: each failing over to the next.",
+            place=24,
+        ),
+    )
+    mgr_url: str = setting(
+        "",
+        option=CliOption(
+            "--mgr-url",
+            "URL[,URL...]",
+            "the management host; several: each failing over to the next.",
+            place=25,
+        ),
+    )
     # Not in the original: a bucket's download domain, so `get wcs://B/KEY` and the many-file
     # commands can fetch objects by key. `{bucket}` in it stands for the bucket's name
     # (`http://127.0.0.1:8080/dl/{bucket}`, `https://{bucket}.example.com`); without it

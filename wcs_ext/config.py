@@ -41,7 +41,15 @@ from ._config_file import (
     read_file,
     replace_section,
 )
-from ._config_values import DEFAULT_ORIGIN, Origin, check_type, parse_value, render, validate
+from ._config_values import (
+    DEFAULT_ORIGIN,
+    Origin,
+    check_type,
+    host_list,
+    parse_value,
+    render,
+    validate,
+)
 from ._settings_table import (
     BLOCK_UNIT,
     BY_FIELD,
@@ -214,14 +222,25 @@ class WcsConfig(WcsConfigFields):
             )
 
     @property
+    def put_base_urls(self) -> tuple[str, ...]:
+        """The hosts of ``put_url`` (one, or several separated by commas), in order, each
+        with its scheme (§1) and without a trailing ``/``."""
+        return self._base_urls("put_url")
+
+    @property
+    def mgr_base_urls(self) -> tuple[str, ...]:
+        """The hosts of ``mgr_url``, as :attr:`put_base_urls`."""
+        return self._base_urls("mgr_url")
+
+    @property
     def put_base_url(self) -> str:
-        """``put_url`` with its scheme (§1) and without a trailing ``/``."""
-        return self._base_url("put_url")
+        """The first host of ``put_url`` (:attr:`put_base_urls`: all of them)."""
+        return self.put_base_urls[0]
 
     @property
     def mgr_base_url(self) -> str:
-        """``mgr_url`` with its scheme (§1) and without a trailing ``/``."""
-        return self._base_url("mgr_url")
+        """The first host of ``mgr_url`` (:attr:`mgr_base_urls`: all of them)."""
+        return self.mgr_base_urls[0]
 
     @property
     def download_base_url(self) -> str:
@@ -229,9 +248,15 @@ class WcsConfig(WcsConfigFields):
         hold ``{bucket}``, which stands for the bucket of each object's URL."""
         return self._base_url("download_url")
 
+    def _base_urls(self, name: str) -> tuple[str, ...]:
+        self.require(name)
+        return tuple(self._with_scheme(entry) for entry in host_list(getattr(self, name)))
+
     def _base_url(self, name: str) -> str:
         self.require(name)
-        value: str = getattr(self, name)
+        return self._with_scheme(getattr(self, name))
+
+    def _with_scheme(self, value: str) -> str:
         scheme, sep, rest = value.partition("://")
         if sep and scheme.lower() in ("http", "https"):
             url = f"{scheme.lower()}://{rest}"

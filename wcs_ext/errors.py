@@ -24,7 +24,7 @@ Transport and status failures are separate branches so retry code can catch by k
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     from .models import JobStatus
@@ -62,6 +62,15 @@ class WcsError(Exception):
         if self.request_id:
             return f"{self.message} (request id {self.request_id})"
         return self.message
+
+    def with_message(self, message: str) -> Self:
+        """The same error (class, status, code, body, request id) saying ``message``."""
+        # Not type(self)(message, ...): each subclass's __init__ takes other keywords.
+        copy = type(self).__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        Exception.__init__(copy, message)
+        copy.message = message
+        return copy
 
 
 class WcsConfigError(WcsError, ValueError):

@@ -24,7 +24,8 @@ __all__ = ["Wcs"]
 
 
 class Wcs(SyncUploads, SyncDownloads, SyncObjectIO, SyncObjects, SyncBuckets, SyncMedia, SyncLive):
-    """A WCS account: uploads go to ``put_url``, everything else to ``mgr_url``.
+    """A WCS account: uploads go to ``put_url``, everything else to ``mgr_url`` (each one
+    host, or several separated by commas that a retry fails over between).
 
     Safe to share between tasks (and, for the synchronous client, threads); reuse one
     instance (it pools connections) and close it when done, or use it as a context

@@ -1,7 +1,8 @@
 # Generated from wcs_ext/_async/client_core.py by `make generate` (unasync): do not edit.
 # Change the async source and regenerate; `make test` fails when this file drifts.
 """The client's core: one HTTP client per host, opened on first use, the send loop with
-retries, and the lifecycle (a call after ``close`` raises :class:`WcsClosedError`).
+retries (and failover, when a setting names several hosts), and the lifecycle (a call
+after ``close`` raises :class:`WcsClosedError`).
 
 Every resource and transfer class builds on :class:`SyncClientCore`; they describe
 their calls as :class:`~wcs_ext._base_client.Operation` s and hand them to :meth:`_run`.
@@ -10,6 +11,7 @@ their calls as :class:`~wcs_ext._base_client.Operation` s and hand them to :meth
 from __future__ import annotations
 
 import logging
+import time
 from typing import Self, TypeVar
 
 import httpx
@@ -17,6 +19,7 @@ import httpx
 from wcs_client.types import release
 
 from .._base_client import BaseClient, Host, max_connections
+from .._hosts import Route
 from .._operation import Operation
 from .._request_log import exchange_line, request_log
 from .._responses import Failure, next_delay, status_failure, transport_failure
@@ -42,36 +45,49 @@ class SyncClientCore(BaseClient):
     ) -> None:
         super().__init__(config, retry=retry, multipart_threshold=multipart_threshold)
         self._transport = transport
-        self._http_clients: dict[Host, httpx.Client] = {}
+        # One per host and base URL: put_url and mgr_url may each name several.
+        self._http_clients: dict[tuple[Host, str | None], httpx.Client] = {}
         self._request_limit = _io.RequestLimit(max_connections(self.config))
 
-    def _http(self, host: Host) -> httpx.Client:
-        """The pooled HTTP client of ``host``, made on first use."""
+    def _http(self, host: Host, base_url: str | None = None) -> httpx.Client:
+        """The pooled HTTP client of ``base_url``, one of ``host``'s (downloads: none),
+        made on first use."""
         self._check_open()
-        client = self._http_clients.get(host)
+        if base_url is None and (pool := self._pool(host)) is not None:
+            base_url = pool.urls[0]  # a caller that does not choose gets the first host
+        client = self._http_clients.get((host, base_url))
         if client is None:
             # Asked only when requests are logged (-v): no cost per request otherwise.
             logged = request_log.isEnabledFor(logging.DEBUG)
             client = httpx.Client(
                 transport=self._transport,
                 event_hooks={"response": [self._log_exchange]} if logged else None,
-                **self._client_options(host),
+                **self._client_options(host, base_url),
             )
-            self._http_clients[host] = client
+            self._http_clients[(host, base_url)] = client
         return client
 
     def _log_exchange(self, response: httpx.Response) -> None:
         request_log.debug("%s", exchange_line(response))
 
     def _run(self, op: Operation[T], retry: RetryPolicy | None = None) -> T:
-        """Send ``op`` until it succeeds or fails for good (``retry``: the client's policy)."""
+        """Send ``op`` until it succeeds or fails for good (``retry``: the client's policy);
+        with several hosts, a retry after a host failed goes to the next (``_hosts.py``)."""
         policy = retry or self._retry
+        pool = self._pool(op.host)
+        route = None if pool is None else Route.start(pool, time.monotonic())
         retries_taken = 0
         while True:
-            outcome = self._attempt(op)
+            outcome = self._attempt(op, None if route is None else route.url)
             if not isinstance(outcome, Failure):
+                if route is not None:
+                    route.succeeded()
                 return outcome
+            if route is not None:
+                outcome = route.failed(outcome, time.monotonic())
             self._wait_to_retry(outcome, policy, retries_taken)
+            if route is not None:
+                route.log_move()
             retries_taken += 1
 
     def _wait_to_retry(self, failure: Failure, policy: RetryPolicy, retries_taken: int) -> None:
@@ -80,9 +96,9 @@ class SyncClientCore(BaseClient):
         _io.sleep(next_delay(failure, policy, retries_taken))
         self._request_limit.before_retry()
 
-    def _attempt(self, op: Operation[T]) -> T | Failure:
+    def _attempt(self, op: Operation[T], base_url: str | None) -> T | Failure:
         with self._request_limit:
-            outcome = self._send(op)
+            outcome = self._send(op, base_url)
         if isinstance(outcome, Failure):
             if outcome.retryable:
                 self._request_limit.throttled()  # the client backs off as a whole
@@ -90,9 +106,9 @@ class SyncClientCore(BaseClient):
             self._request_limit.succeeded()
         return outcome
 
-    def _send(self, op: Operation[T]) -> T | Failure:
+    def _send(self, op: Operation[T], base_url: str | None) -> T | Failure:
         try:
-            response = self._http(op.host).request(**op.request)
+            response = self._http(op.host, base_url).request(**op.request)
         except httpx.HTTPError as exc:
             return transport_failure(exc, op.what, idempotent=op.idempotent)
         release(response)  # frees the request body (a chunk) now, not at the next GC

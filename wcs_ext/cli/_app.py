@@ -133,7 +133,8 @@ def cli(
     A drop-in for the original wcscmd: its commands, arguments and options work as
     they did, options before or after the command. Keys and hosts come from ~/.wcscfg
     (the original's format; set it up with --configure), a --profile section of it,
-    and WCS_ACCESS_KEY, WCS_SECRET_KEY, WCS_PUT_URL, WCS_MGR_URL.
+    and WCS_ACCESS_KEY, WCS_SECRET_KEY, WCS_PUT_URL, WCS_MGR_URL (or --put-url,
+    --mgr-url: several hosts separated by commas fail over to each other).
 
     \b
     Examples:
