@@ -1,7 +1,8 @@
 """`make bench`: every benchmark, each side by side with its baseline, ratios reported.
 
 ``python -m bench`` runs them all with their defaults; ``python -m bench upload`` (or
-``checksum``, ``wan``, ``storm``, ``start``, ``emulator``, ``sync``, ``memory``) runs one. For a
+``checksum``, ``wan``, ``storm``, ``start``, ``emulator``, ``sync``, ``memory``,
+``limit_rate``) runs one. For a
 benchmark's own options run its module: ``python -m bench.bench_upload --help``.
 """
 
@@ -15,6 +16,7 @@ from bench import (
     bench_dask,
     bench_emulator,
     bench_etag,
+    bench_limit_rate,
     bench_memory,
     bench_start,
     bench_storm,
@@ -60,6 +62,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "memory": (
         "memory: a 1 TiB sparse multipart upload's peak RSS against a 1 GiB upload's",
         bench_memory.main,
+    ),
+    "limit_rate": (
+        "bandwidth limit: 8 MiB up and down at --limit-rate 2M, the rate as a share of it",
+        bench_limit_rate.main,
     ),
     "dask": (
         "dask: a job over 200 wcs:// objects with 1 and 2 worker processes",

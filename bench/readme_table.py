@@ -139,6 +139,20 @@ def dask_rows(report: Report) -> Iterator[Row]:
     )
 
 
+def limit_rate_rows(report: Report) -> Iterator[Row]:
+    def share(row: dict[str, Any]) -> str:
+        return f"{row['share_of_limit'] * 100:.0f}%"
+
+    ours = {row["way"]: row for row in report["rows"]}
+    theirs = report.get("original")
+    yield (
+        f"{report['size_bytes'] >> 20} MiB at a limit of {report['limit']}, "
+        "achieved share of it: upload / download",
+        f"{share(ours['upload'])} / {share(ours['download'])} (`--limit-rate`)",
+        f"{share(theirs)} / — (`--traffic_limit`: per request)" if theirs else "—",
+    )
+
+
 RENDERERS: dict[str, Callable[[Report], Iterator[Row]]] = {
     "upload": upload_rows,
     "wan": wan_rows,
@@ -149,6 +163,7 @@ RENDERERS: dict[str, Callable[[Report], Iterator[Row]]] = {
     "memory": memory_rows,
     "sync": sync_rows,
     "dask": dask_rows,
+    "limit_rate": limit_rate_rows,
 }
 
 

@@ -28,6 +28,7 @@ HAND_WRITTEN = frozenset({"__init__.py", "_io.py"})  # the package docstring, th
 REPLACEMENTS = {
     "AsyncClient": "Client",
     "AsyncBaseTransport": "BaseTransport",
+    "AsyncByteStream": "SyncByteStream",
     "aclose": "close",
     "aread": "read",
     "aiter_bytes": "iter_bytes",

@@ -50,6 +50,25 @@ def test_rows_come_from_the_results_and_only_from_them() -> None:
     assert render({}).count("\n") == 1  # the header alone
 
 
+LIMIT_RATE = {
+    "size_bytes": 8 << 20,
+    "limit": "2 MiB/s",
+    "rows": [
+        {"client": "wcs-ext", "way": "upload", "share_of_limit": 0.984},
+        {"client": "wcs-ext", "way": "download", "share_of_limit": 0.958},
+    ],
+    "original": {"client": "original", "way": "upload", "share_of_limit": 1.793},
+}
+
+
+def test_the_limit_rate_row_shows_shares_of_the_limit() -> None:
+    table = render({"limit_rate": LIMIT_RATE})
+    assert "| 8 MiB at a limit of 2 MiB/s, achieved share of it: upload / download " in table
+    assert "| 98% / 96% (`--limit-rate`) | 179% / — (`--traffic_limit`: per request) |" in table
+    without = render({"limit_rate": {**LIMIT_RATE, "original": None}})
+    assert without.endswith("(`--limit-rate`) | — |")
+
+
 def test_the_table_replaces_only_what_stands_between_the_markers() -> None:
     text = f"intro\n{START}\nold table\n{END}\noutro\n"
     assert rewrite(text, "| new |") == f"intro\n{START}\n| new |\n{END}\noutro\n"

@@ -62,6 +62,12 @@ CASES: dict[str, Case] = {
     "traffic-limit-negative": Case(
         (*G, "--traffic_limit", "-1", "put", "wcs://e2e/x", "hello.txt"), 2, ("traffic_limit",)
     ),
+    "limit-rate-unknown-unit": Case(
+        (*G, "--limit-rate", "2X", "put", "wcs://e2e/x", "hello.txt"), 2, ("limit_rate", "'2X'")
+    ),
+    "limit-rate-negative": Case(
+        (*G, "get", "wcs://e2e/x", "--limit-rate", "-1M"), 2, ("limit_rate", "2M, 500K")
+    ),
     "overwrite-two": Case(
         (*G, "put", "wcs://e2e/x", "hello.txt", "--overwrite", "2"), 2, ("0 or 1",)
     ),

@@ -265,6 +265,20 @@ def test_multiput_with_small_chunks_from_the_config_then_get(cli: Cli, tmp_path:
     assert sorted(p.name for p in downloads.iterdir()) == ["nine.bin"]  # no partial left
 
 
+def test_limit_rate_before_or_after_the_command(cli: Cli) -> None:
+    # The pace itself is measured by `make bench` (bench_limit_rate); here, that the
+    # option reaches the transfers and leaves their bytes whole.
+    data = random_bytes(5 * MiB + 7, 5)
+    (cli.workdir / "paced.bin").write_bytes(data)
+    cli.ok("--limit-rate", "256M", "put", "wcs://e2e/lr/paced.bin", "paced.bin")
+    url = cli.emulator.url_of("e2e", "lr/paced.bin")
+    cli.ok("get", url, "paced-copy.bin", "--limit-rate", "200M")
+    assert (cli.workdir / "paced-copy.bin").read_bytes() == data
+    dumped = cli.ok("--dump-config", env={"WCS_LIMIT_RATE": "1.5M"}).stdout
+    line = next(line for line in dumped.splitlines() if line.startswith("limit_rate ="))
+    assert line.split() == ["limit_rate", "=", "1.5M", "#", "env", "WCS_LIMIT_RATE"]
+
+
 # -- object management -----------------------------------------------------------------
 
 
@@ -447,7 +461,7 @@ def test_dump_config_masks_the_secret_and_names_every_source(cli: Cli) -> None:
         key, _, value = setting.partition(" = ")
         entries[key] = (value.strip(), source)
     assert list(entries) == sorted(FILE_KEYS.values())
-    assert len(entries) == 44
+    assert len(entries) == 45
     assert all(source for _, source in entries.values())
     config_file = f"file {cli.config}"
     assert entries["access_key"] == (cli.emulator.access_key, config_file)

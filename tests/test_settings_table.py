@@ -38,6 +38,8 @@ _ANNOTATIONS: dict[Kind, str] = {
 
 # Integer settings whose sample must not be 1 (a rule of theirs forbids it).
 _INT_SAMPLES = {"block_size": 2 * BLOCK_UNIT, "download_slice_size": 3 * BLOCK_UNIT}
+# Text settings with a syntax of their own.
+_STR_SAMPLES = {"limit_rate": "1.5M"}
 
 
 def sample(setting: Setting) -> tuple[str, object]:
@@ -45,7 +47,8 @@ def sample(setting: Setting) -> tuple[str, object]:
     together. A new kind (or an integer setting that rejects 1) needs a line here."""
     kind = setting.kind
     if kind == "str":
-        return f"v-{setting.field}", f"v-{setting.field}"
+        text = _STR_SAMPLES.get(setting.field, f"v-{setting.field}")
+        return text, text
     if kind == "bool":
         return ("no", False) if setting.default else ("yes", True)
     if kind == "float":
@@ -173,8 +176,8 @@ def test_option_places_keep_the_help_order_users_know() -> None:
     # Grouped by what they are for, as --help always listed them (not in file order).
     assert [option.name for _, option in option_settings()] == [
         "--upload-id", "--limit", "--prefix", "--mode", "--marker", "--overwrite",
-        "--deadline", "--traffic_limit", "--returnurl", "--returnbody", "--callbackurl",
-        "--callbackbody", "--persistentops", "--persistentntyurl", "--contentdetect",
-        "--detectntyurl", "--detectntyrule", "--hashalgorithm", "--notify", "--separate",
-        "--force", "--output", "--download-url", "--put-url", "--mgr-url",
+        "--deadline", "--traffic_limit", "--limit-rate", "--returnurl", "--returnbody",
+        "--callbackurl", "--callbackbody", "--persistentops", "--persistentntyurl",
+        "--contentdetect", "--detectntyurl", "--detectntyrule", "--hashalgorithm", "--notify",
+        "--separate", "--force", "--output", "--download-url", "--put-url", "--mgr-url",
     ]  # fmt: skip

@@ -52,6 +52,9 @@ if TYPE_CHECKING:
         WcsBadRequestError as WcsBadRequestError,
     )
     from .errors import (
+        WcsCancelledError as WcsCancelledError,
+    )
+    from .errors import (
         WcsClosedError as WcsClosedError,
     )
     from .errors import (
@@ -171,6 +174,9 @@ if TYPE_CHECKING:
     from .transfer import (
         DownloadResult as DownloadResult,
     )
+    from .transfer.bandwidth import (
+        BandwidthLimit as BandwidthLimit,
+    )
     from .transfer.upload_options import (
         UploadOptions as UploadOptions,
     )
@@ -178,6 +184,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "AsyncJob": "._async.resources.jobs",
     "AsyncWcs": ".async_client",
+    "BandwidthLimit": ".transfer.bandwidth",
     "BucketInfo": ".models",
     "BucketStatistics": ".models",
     "BucketUsage": ".models",
@@ -203,6 +210,7 @@ _LAZY: dict[str, str] = {
     "WcsAPIError": ".errors",
     "WcsAuthError": ".errors",
     "WcsBadRequestError": ".errors",
+    "WcsCancelledError": ".errors",
     "WcsClosedError": ".errors",
     "WcsConfig": ".config",
     "WcsConfigError": ".errors",

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from ._settings_table import BLOCK_UNIT, BY_FIELD, MODE_OMIT, SETTINGS, Kind, Setting
 from .errors import WcsConfigError
+from .transfer.bandwidth import parse_rate
 
 
 class Origin(NamedTuple):
@@ -220,6 +221,10 @@ def _bad_url(check: _Checker, field: str, given: str, problem: str) -> WcsConfig
 
 
 def _validate_numbers(check: _Checker) -> None:
+    try:
+        parse_rate(check.as_text("limit_rate"))
+    except ValueError as exc:
+        raise check.fail("limit_rate", str(exc).split(", got ")[0]) from None
     block, bput = check.as_int("block_size"), check.as_int("bput_size")
     if block <= 0 or block % BLOCK_UNIT:
         raise check.fail("block_size", f"must be a positive multiple of {BLOCK_UNIT} (4 MiB)")

@@ -219,7 +219,7 @@ class WcsConfigFields:
             "--download-url",
             "URL",
             "get: a bucket's download domain ({bucket}: its name).",
-            place=23,
+            place=24,
         ),
     )
     block_size: int = setting(BLOCK_UNIT)
@@ -250,18 +250,18 @@ class WcsConfigFields:
     output: str = setting(
         "",
         option=CliOption(
-            "--output", "BUCKET:KEY", "accepted like the original; no effect.", place=22
+            "--output", "BUCKET:KEY", "accepted like the original; no effect.", place=23
         ),
     )
     notifyurl: str = setting(
         "",
-        option=CliOption("--notify", "URL", "jobs: where the server reports the result.", place=19),
+        option=CliOption("--notify", "URL", "jobs: where the server reports the result.", place=20),
     )
     separate: int = setting(
-        0, option=CliOption("--separate", "0|1", "jobs: notify per command.", place=20)
+        0, option=CliOption("--separate", "0|1", "jobs: notify per command.", place=21)
     )
     force: int = setting(
-        0, option=CliOption("--force", "0|1", "jobs: run even if the target exists.", place=21)
+        0, option=CliOption("--force", "0|1", "jobs: run even if the target exists.", place=22)
     )
     limit: int = setting(
         1000, option=CliOption("--limit", "N", "list: objects per page, 1..1000.", place=2)
@@ -288,61 +288,61 @@ class WcsConfigFields:
     return_url: str = setting(
         "",
         key="returnUrl",
-        option=CliOption("--returnurl", "URL", "uploads: policy returnUrl.", place=9),
+        option=CliOption("--returnurl", "URL", "uploads: policy returnUrl.", place=10),
         policy="return_url",
     )
     return_body: str = setting(
         "",
         key="returnBody",
-        option=CliOption("--returnbody", "TEMPLATE", "uploads: policy returnBody.", place=10),
+        option=CliOption("--returnbody", "TEMPLATE", "uploads: policy returnBody.", place=11),
         policy="return_body",
     )
     callback_url: str = setting(
         "",
         key="callbackUrl",
-        option=CliOption("--callbackurl", "URL", "uploads: policy callbackUrl.", place=11),
+        option=CliOption("--callbackurl", "URL", "uploads: policy callbackUrl.", place=12),
         policy="callback_url",
     )
     callback_body: str = setting(
         "",
         key="callbackBody",
-        option=CliOption("--callbackbody", "TEMPLATE", "uploads: policy callbackBody.", place=12),
+        option=CliOption("--callbackbody", "TEMPLATE", "uploads: policy callbackBody.", place=13),
         policy="callback_body",
     )
     persistent_notify_url: str = setting(
         "",
         key="persistentNotifyUrl",
-        option=CliOption("--persistentntyurl", "URL", "uploads: persistentNotifyUrl.", place=14),
+        option=CliOption("--persistentntyurl", "URL", "uploads: persistentNotifyUrl.", place=15),
         policy="persistent_notify_url",
     )
     persistent_ops: str = setting(
         "",
         key="persistentOps",
-        option=CliOption("--persistentops", "OPS", "uploads: policy persistentOps.", place=13),
+        option=CliOption("--persistentops", "OPS", "uploads: policy persistentOps.", place=14),
         policy="persistent_ops",
     )
     content_detect: str = setting(
         "",
         key="contentDetect",
-        option=CliOption("--contentdetect", "TYPE", "uploads: policy contentDetect.", place=15),
+        option=CliOption("--contentdetect", "TYPE", "uploads: policy contentDetect.", place=16),
         policy="content_detect",
     )
     detect_notify_url: str = setting(
         "",
         key="detectNotifyURL",
-        option=CliOption("--detectntyurl", "URL", "uploads: policy detectNotifyURL.", place=16),
+        option=CliOption("--detectntyurl", "URL", "uploads: policy detectNotifyURL.", place=17),
         policy="detect_notify_url",
     )
     detect_notify_rule: str = setting(
         "",
         key="detectNotifyRule",
-        option=CliOption("--detectntyrule", "RULE", "uploads: policy detectNotifyRule.", place=17),
+        option=CliOption("--detectntyrule", "RULE", "uploads: policy detectNotifyRule.", place=18),
         policy="detect_notify_rule",
     )
     hash_algorithm: str = setting(
         "",
         key="hashAlgorithm",
-        option=CliOption("--hashalgorithm", "NAME", "uploads: policy hashAlgorithm.", place=18),
+        option=CliOption("--hashalgorithm", "NAME", "uploads: policy hashAlgorithm.", place=19),
         policy="hash_algorithm",
     )
     # Not a policy field: the policy's deadline is computed from it (a lifetime in s).
@@ -354,7 +354,12 @@ class WcsConfigFields:
     )
     traffic_limit: int = setting(
         0,
-        option=CliOption("--traffic_limit", "N", "transfers: x-wos-traffic-limit header.", place=8),
+        option=CliOption(
+            "--traffic_limit",
+            "N",
+            "transfers: x-wos-traffic-limit header (the server paces each request).",
+            place=8,
+        ),
     )
     # Not in the original: a download slower than low_speed_limit bytes a second for
     # low_speed_time seconds is given up on, as curl's --speed-limit/--speed-time; 0: never.
@@ -365,6 +370,19 @@ class WcsConfigFields:
     # (a multiple of 4 MiB, the etag's piece) over `concurrency` connections; 0: never.
     download_parallel_threshold: int = setting(2 * BLOCK_UNIT)
     download_slice_size: int = setting(2 * BLOCK_UNIT)
+    # Not in the original: at most this many bytes a second per transfer (all its workers
+    # together; a many-file command shares one limit between its files), as curl's
+    # --limit-rate: 2M, 500K, 1.5M (K, M, G: 1024-based); "" or 0: no limit. Held by the
+    # client itself; --traffic_limit asks the server instead.
+    limit_rate: str = setting(
+        "",
+        option=CliOption(
+            "--limit-rate",
+            "RATE",
+            "transfers: at most RATE bytes/s (2M, 500K; 0: none), e.g. --limit-rate 2M.",
+            place=9,
+        ),
+    )
 
 
 def _complete(attribute: attrs.Attribute[object]) -> Setting:

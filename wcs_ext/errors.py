@@ -7,6 +7,7 @@
     ├── WcsInputError              bad input from the caller: a missing file, a bad wcs:// URL
     ├── WcsIntegrityError          data arrived but does not match: crc32, etag, size
     ├── WcsClosedError             a call on a client after close()
+    ├── WcsCancelledError          a transfer stopped by its ``cancel=`` signal; resumable
     ├── WcsJobTimeoutError         a job still running when a wait for it ran out; .last_status
     ├── WcsTransportError          no usable HTTP answer: connect, read, protocol failures
     │   └── WcsTimeoutError        the answer did not come in time
@@ -33,6 +34,7 @@ __all__ = [
     "WcsAPIError",
     "WcsAuthError",
     "WcsBadRequestError",
+    "WcsCancelledError",
     "WcsClosedError",
     "WcsConfigError",
     "WcsConflictError",
@@ -87,6 +89,12 @@ class WcsIntegrityError(WcsError):
 
 class WcsClosedError(WcsError):
     """The client was closed; a closed client never reopens by itself: make a new one."""
+
+
+class WcsCancelledError(WcsError):
+    """A transfer was stopped by its ``cancel=`` signal. What it had done is kept: the
+    resume record of an upload, the partial file of a download (the destination is
+    never written half), so the same call again continues it."""
 
 
 class WcsJobTimeoutError(WcsError):

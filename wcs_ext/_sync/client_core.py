@@ -25,7 +25,9 @@ from .._request_log import exchange_line, request_log
 from .._responses import Failure, next_delay, status_failure, transport_failure
 from .._retry import RetryPolicy
 from ..config import WcsConfig
+from ..transfer.controls import CancelSignal, RateOption, TransferControls
 from . import _io
+from .transfer.throttle import send_paced
 
 __all__ = ["SyncClientCore"]
 
@@ -67,38 +69,61 @@ class SyncClientCore(BaseClient):
             self._http_clients[(host, base_url)] = client
         return client
 
+    def _controls(self, limit_rate: RateOption, cancel: CancelSignal | None) -> TransferControls:
+        """The bandwidth bucket and cancel signal of one transfer call."""
+        return TransferControls.of(limit_rate, cancel, self._transfer_config.limit_rate)
+
     def _log_exchange(self, response: httpx.Response) -> None:
         request_log.debug("%s", exchange_line(response))
 
-    def _run(self, op: Operation[T], retry: RetryPolicy | None = None) -> T:
-        """Send ``op`` until it succeeds or fails for good (``retry``: the client's policy);
+    def _run(
+        self,
+        op: Operation[T],
+        retry: RetryPolicy | None = None,
+        controls: TransferControls | None = None,
+    ) -> T:
+        """Send ``op`` until it succeeds or fails for good (``retry``: the client's
+        policy; ``controls``: the bandwidth limit and cancel signal of its transfer);
         with several hosts, a retry after a host failed goes to the next (``_hosts.py``)."""
         policy = retry or self._retry
         pool = self._pool(op.host)
         route = None if pool is None else Route.start(pool, time.monotonic())
         retries_taken = 0
         while True:
-            outcome = self._attempt(op, None if route is None else route.url)
+            if controls is not None:
+                controls.check()  # not even a retry once cancelled
+            outcome = self._attempt(op, None if route is None else route.url, controls)
             if not isinstance(outcome, Failure):
                 if route is not None:
                     route.succeeded()
                 return outcome
             if route is not None:
                 outcome = route.failed(outcome, time.monotonic())
-            self._wait_to_retry(outcome, policy, retries_taken)
+            self._wait_to_retry(outcome, policy, retries_taken, controls)
             if route is not None:
                 route.log_move()
             retries_taken += 1
 
-    def _wait_to_retry(self, failure: Failure, policy: RetryPolicy, retries_taken: int) -> None:
+    def _wait_to_retry(
+        self,
+        failure: Failure,
+        policy: RetryPolicy,
+        retries_taken: int,
+        controls: TransferControls | None = None,
+    ) -> None:
         """The policy's wait, then a token of the client's retry budget; raises the
-        failure when it is final or the retries are used up."""
+        failure when it is final or the retries are used up (and stops there when the
+        transfer of ``controls`` was cancelled meanwhile)."""
         _io.sleep(next_delay(failure, policy, retries_taken))
         self._request_limit.before_retry()
+        if controls is not None:
+            controls.check()
 
-    def _attempt(self, op: Operation[T], base_url: str | None) -> T | Failure:
+    def _attempt(
+        self, op: Operation[T], base_url: str | None, controls: TransferControls | None = None
+    ) -> T | Failure:
         with self._request_limit:
-            outcome = self._send(op, base_url)
+            outcome = self._send(op, base_url, controls)
         if isinstance(outcome, Failure):
             if outcome.retryable:
                 self._request_limit.throttled()  # the client backs off as a whole
@@ -106,9 +131,15 @@ class SyncClientCore(BaseClient):
             self._request_limit.succeeded()
         return outcome
 
-    def _send(self, op: Operation[T], base_url: str | None) -> T | Failure:
+    def _send(
+        self, op: Operation[T], base_url: str | None, controls: TransferControls | None = None
+    ) -> T | Failure:
         try:
-            response = self._http(op.host, base_url).request(**op.request)
+            http = self._http(op.host, base_url)
+            if controls is not None and controls.active:
+                response = send_paced(http, op.request, controls)
+            else:
+                response = http.request(**op.request)
         except httpx.HTTPError as exc:
             return transport_failure(exc, op.what, idempotent=op.idempotent)
         release(response)  # frees the request body (a chunk) now, not at the next GC

@@ -7,6 +7,9 @@ download is its ``download`` (a hidden partial file renamed once checked, contin
 a rerun). What was sent leaves its etag in the cache, so the next run need not read the
 file again; a file just fetched is not kept there (it changed this very second, see
 ``etag_cache``): the next run reads it once.
+
+A ``limit_rate`` setting holds the whole run to that rate (one bucket for every file and
+worker, as rsync's and rclone's ``--bwlimit``), not each file to it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 import attrs
 
 from ..errors import WcsInputError
+from ..transfer.bandwidth import BandwidthLimit, parse_rate
 from ..transfer.local_names import path_inside
 from ..transfer.object_urls import object_url
 from ..transfer.progress import ProgressCallback, TransferProgress
@@ -71,6 +75,12 @@ def _bytes_of(report: Report) -> ProgressCallback:
     return update
 
 
+def _shared_limit(wcs: Wcs) -> BandwidthLimit | None:
+    """One bucket for the whole run, if the configuration limits the rate."""
+    rate = parse_rate(wcs.config.limit_rate)
+    return BandwidthLimit(rate) if rate else None
+
+
 def upload_files(
     wcs: Wcs,
     files: Mapping[str, LocalFile],
@@ -84,12 +94,15 @@ def upload_files(
     upload: UploadOptions,
 ) -> None:
     """Each of ``rels`` sent under ``prefix``, with the policy options ``upload``."""
+    limit = _shared_limit(wcs)
 
     def send(rel: str) -> None:
         file = files[rel]
         started = time.time_ns()
         key = key_of(prefix, rel)
-        result = wcs.upload_file(file.path, bucket, key, progress=_bytes_of(report), **upload)
+        result = wcs.upload_file(
+            file.path, bucket, key, progress=_bytes_of(report), limit_rate=limit, **upload
+        )
         if result.hash and file_of(file.path, file.path.stat()) == file:
             cache.remember(rel, file, result.hash, started=started)
         else:
@@ -134,11 +147,12 @@ def download_files(
     report: Report,
 ) -> None:
     config = wcs.config
+    limit = _shared_limit(wcs)
 
     def fetch(rel: str) -> None:
         dest = safe_destination(root, rel)
         url = object_url(config, bucket, remote[rel].key)
-        wcs.download(url, dest, progress=_bytes_of(report))
+        wcs.download(url, dest, progress=_bytes_of(report), limit_rate=limit)
         cache.forget(rel)
 
     for_each(

@@ -141,6 +141,7 @@ def cli(
       wcs-ext put wcs://photos/2026/cat.jpg cat.jpg
       wcs-ext list wcs://photos --prefix 2026/
       wcs-ext get "https://photos.example.com/2026/cat.jpg"
+      wcs-ext sync ./photos wcs://photos/2026 --limit-rate 2M   # at most 2 MiB/s
       wcs-ext emulator --bucket photos      # a local WCS to try all this on
     """
     messages = ctx.find_object(LibraryMessages)  # given by run(); absent under a test runner

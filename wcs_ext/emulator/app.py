@@ -6,7 +6,8 @@ and ``/_emulator/stats``. Every answer carries ``X-Reqid`` and, except a 303, th
 page and the bytes of a download, a JSON body with ``code`` and ``message`` on errors;
 unknown routes and crashes included. Every request is counted (and logged, with
 ``request_log``) by ``traffic``. A request body is always read to its end (and thrown
-away when rejected) before the answer starts.
+away when rejected) before the answer starts. Uploads and downloads that carry
+``x-wos-traffic-limit`` go at that rate (``traffic_limit``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .faults import ConnectionDropper, FaultMiddleware, FaultPlan
 from .runtime import Runtime
 from .settings import EmulatorSettings
 from .traffic import Traffic, TrafficMiddleware
+from .traffic_limit import TrafficLimitMiddleware
 
 __all__ = ["create_app"]
 
@@ -153,6 +155,8 @@ def create_app(
     middleware = [
         Middleware(TrafficMiddleware, traffic=traffic, routes=routes),
         Middleware(RequestContextMiddleware),
+        # Inside the request id and the draining: its 400 is answered like any other.
+        Middleware(TrafficLimitMiddleware),
     ]
     if settings.fault_rate > 0:
         middleware.append(

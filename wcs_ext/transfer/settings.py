@@ -6,6 +6,7 @@ import attrs
 
 from .._retry import RetryPolicy
 from ..config import WcsConfig
+from .bandwidth import parse_rate
 
 __all__ = [
     "DEFAULT_MULTIPART_THRESHOLD",
@@ -66,6 +67,8 @@ class TransferConfig:
     retries: StepRetries
     download_retries: int
     traffic_limit: int = 0
+    limit_rate: int = 0
+    """Bytes a second each transfer may move, all its workers together (0: no limit)."""
     download_parallel_threshold: int = 0
     """Objects larger than this are fetched in slices (0: never)."""
     download_slice_size: int = 8 * 1024 * 1024
@@ -103,6 +106,7 @@ class TransferConfig:
             ),
             download_retries=config.connection_retries,
             traffic_limit=config.traffic_limit,
+            limit_rate=parse_rate(config.limit_rate),  # checked when the config was made
             download_parallel_threshold=config.download_parallel_threshold,
             download_slice_size=config.download_slice_size,
         )

@@ -20,6 +20,7 @@ from ..errors import WcsAPIError, WcsInputError, WcsIntegrityError
 from ..models import UploadResult
 from ..protocol.blocks import CTX_LOST_CODE, BlockAck, BlockSpan, block_count, iter_blocks
 from ..protocol.checksum import crc32_bytes, etag_from_digests
+from .controls import NO_CONTROLS, TransferControls
 from .progress import RESUME_LOGGER, ProgressCallback, ProgressTracker
 from .record import BlockState, ResumeRecord, UploadIdentity, derive_upload_id
 from .settings import TransferConfig
@@ -73,6 +74,7 @@ class UploadJob:
     config: TransferConfig
     progress: ProgressTracker
     record: ResumeRecord | None = None
+    controls: TransferControls = NO_CONTROLS
 
 
 def check_ack(ack: BlockAck, chunk: bytes, expected_offset: int, what: str) -> None:
@@ -173,6 +175,7 @@ def prepare_file_upload(
     requests: UploadRequests,
     tokens: TokenSource,
     progress: ProgressCallback | None,
+    controls: TransferControls = NO_CONTROLS,
 ) -> FileUpload:
     """Open (or resume) the record of this upload and work out what is left to send.
 
@@ -220,6 +223,7 @@ def prepare_file_upload(
         config=config,
         progress=tracker,
         record=record,
+        controls=controls,
     )
     return FileUpload(
         job=job,

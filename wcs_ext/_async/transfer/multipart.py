@@ -32,6 +32,7 @@ from ...models import UploadResult
 from ...protocol.blocks import BlockAck, BlockSpan, new_upload_batch
 from ...protocol.checksum import EtagHasher
 from ...protocol.signing import PutPolicy
+from ...transfer.controls import NO_CONTROLS, TransferControls
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.record import BlockState
 from ...transfer.upload_options import mime_type_of
@@ -86,6 +87,7 @@ class AsyncMultipartUploads(AsyncClientCore):
         progress: ProgressCallback | None,
         policy: PutPolicy | None = None,
         options: Mapping[str, object] | None = None,
+        controls: TransferControls = NO_CONTROLS,
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
         requests = self._requests_for(options)
@@ -99,6 +101,7 @@ class AsyncMultipartUploads(AsyncClientCore):
                 requests=requests,
                 tokens=tokens,
                 progress=progress,
+                controls=controls,
             )
             with upload:
                 states = await self._send_file_blocks(upload)
@@ -180,6 +183,7 @@ class AsyncMultipartUploads(AsyncClientCore):
         try:
             while offset < block.size:
                 await pool.checkpoint()
+                job.controls.check()  # cancelled: no new chunk; the record keeps the rest
                 # Up to the next chunk boundary: after an opening chunk, the chunks
                 # fall where they would have without it.
                 chunk_size = job.config.chunk_size
@@ -234,7 +238,7 @@ class AsyncMultipartUploads(AsyncClientCore):
         else:
             op = job.requests.put_chunk(token, job.batch, ctx, offset, chunk)
             retry = job.config.retries.bput
-        ack = await self._run(op, retry)
+        ack = await self._run(op, retry, job.controls)
         check_ack(ack, chunk, offset + len(chunk), op.what)
         return ack
 
@@ -250,7 +254,7 @@ class AsyncMultipartUploads(AsyncClientCore):
         )
         local_etag = etag_of(states)
         try:
-            answer = await self._run(op, job.config.retries.mkfile)
+            answer = await self._run(op, job.config.retries.mkfile, job.controls)
         except WcsConflictError as conflict:
             # The key exists and overwrite is off. It may hold our own bytes: an earlier
             # run's mkfile reached the server but its answer did not reach us (a crash, a
@@ -283,6 +287,7 @@ class AsyncMultipartUploads(AsyncClientCore):
         progress: ProgressCallback | None,
         tokens: TokenSource,
         requests: UploadRequests,
+        controls: TransferControls = NO_CONTROLS,
     ) -> UploadResult:
         """Blocks of a stream, each read while earlier ones are sent: at most
         ``max_in_flight`` blocks are in memory besides the one being read."""
@@ -295,6 +300,7 @@ class AsyncMultipartUploads(AsyncClientCore):
             batch=new_upload_batch(),
             config=config,
             progress=ProgressTracker(progress, None),
+            controls=controls,
         )
         states: dict[int, BlockState] = {}
         total, index, data = 0, 0, first

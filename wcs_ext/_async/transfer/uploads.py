@@ -13,6 +13,7 @@ from ...errors import WcsInputError
 from ...models import UploadResult
 from ...protocol.checksum import EtagHasher, Readable
 from ...protocol.signing import PutPolicy
+from ...transfer.controls import CancelSignal, RateOption, TransferControls
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.readers import EtagFile
 from ...transfer.upload_options import UploadOptions
@@ -38,6 +39,13 @@ class AsyncUploads(AsyncMultipartUploads):
     ``overwrite=1``, ``return_body=...``, ``callback_url=...``, ``persistent_ops=...``,
     ``deadline=`` the token's lifetime in s, ...) overriding the configured ones, or
     those of ``policy``, for this call only; ``""`` or 0 turns one off.
+
+    Each also takes ``limit_rate=`` (``"2M"``, ``"500K"``, bytes a second; 0: none;
+    default: the ``limit_rate`` setting), one token bucket for all its workers, or a
+    :class:`~wcs_ext.BandwidthLimit` shared with other calls; and ``cancel=``, a
+    ``threading.Event`` (anything with ``is_set()``) that, once set from any
+    thread, stops the upload within a second with
+    :class:`~wcs_ext.errors.WcsCancelledError`, its resume record kept for a rerun.
     """
 
     async def upload_file(
@@ -49,6 +57,8 @@ class AsyncUploads(AsyncMultipartUploads):
         upload_id: str | None = None,
         progress: ProgressCallback | None = None,
         policy: PutPolicy | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
         **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """Upload a local file: one form POST when small, parallel blocks above the
@@ -61,6 +71,7 @@ class AsyncUploads(AsyncMultipartUploads):
         return await self._upload_by_size(
             path, bucket, key, self._transfer_config.multipart_threshold,
             upload_id=upload_id, progress=progress, policy=policy, options=options,
+            controls=self._controls(limit_rate, cancel),
         )  # fmt: skip
 
     async def smart_upload(
@@ -73,6 +84,8 @@ class AsyncUploads(AsyncMultipartUploads):
         upload_id: str | None = None,
         progress: ProgressCallback | None = None,
         policy: PutPolicy | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
         **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """:meth:`upload_file` with the original's threshold: a file of up to
@@ -83,6 +96,7 @@ class AsyncUploads(AsyncMultipartUploads):
         return await self._upload_by_size(
             path, bucket, key, multi_size * 1024 * 1024,
             upload_id=upload_id, progress=progress, policy=policy, options=options,
+            controls=self._controls(limit_rate, cancel),
         )  # fmt: skip
 
     async def _upload_by_size(
@@ -96,6 +110,7 @@ class AsyncUploads(AsyncMultipartUploads):
         progress: ProgressCallback | None,
         policy: PutPolicy | None,
         options: Mapping[str, object],
+        controls: TransferControls,
     ) -> UploadResult:
         file = local_file(path)
         size = file.stat().st_size
@@ -103,8 +118,11 @@ class AsyncUploads(AsyncMultipartUploads):
             return await self._multipart_file(
                 file, bucket, key_for(path, key),
                 upload_id=upload_id, progress=progress, policy=policy, options=options,
+                controls=controls,
             )  # fmt: skip
-        return await self._simple_file(file, bucket, key_for(path, key), progress, policy, options)
+        return await self._simple_file(
+            file, bucket, key_for(path, key), progress, policy, options, controls
+        )
 
     async def simple_upload(
         self,
@@ -114,12 +132,17 @@ class AsyncUploads(AsyncMultipartUploads):
         *,
         progress: ProgressCallback | None = None,
         policy: PutPolicy | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
         **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """One form POST (``/file/upload``), streamed from disk and hashed as it is sent.
         ``policy`` and ``options``: this upload's policy (see the class)."""
         file = local_file(path)
-        return await self._simple_file(file, bucket, key_for(path, key), progress, policy, options)
+        return await self._simple_file(
+            file, bucket, key_for(path, key), progress, policy, options,
+            self._controls(limit_rate, cancel),
+        )  # fmt: skip
 
     async def _simple_file(
         self,
@@ -129,6 +152,7 @@ class AsyncUploads(AsyncMultipartUploads):
         progress: ProgressCallback | None,
         policy: PutPolicy | None,
         options: Mapping[str, object],
+        controls: TransferControls,
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
         requests = self._requests_for(options)
@@ -142,7 +166,7 @@ class AsyncUploads(AsyncMultipartUploads):
                     f"upload it from stdin instead (cat {file} | wcs-ext put wcs://BUCKET/KEY -)"
                 )
             op = requests.form_upload(tokens.token(), bucket, key, stream, size)
-            result = await self._run(op, self._transfer_config.retries.form)
+            result = await self._run(op, self._transfer_config.retries.form, controls)
             if stream.hasher.bytes_hashed != size:
                 raise WcsInputError(f"{file} changed while it was being uploaded")
             return verify_hash(result, stream.hasher.etag())
@@ -156,6 +180,8 @@ class AsyncUploads(AsyncMultipartUploads):
         upload_id: str | None = None,
         progress: ProgressCallback | None = None,
         policy: PutPolicy | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
         **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """Upload in blocks (mkblk/bput/mkfile), ``concurrency`` blocks at a time.
@@ -168,6 +194,7 @@ class AsyncUploads(AsyncMultipartUploads):
         return await self._upload_by_size(
             path, bucket, key, 0,
             upload_id=upload_id, progress=progress, policy=policy, options=options,
+            controls=self._controls(limit_rate, cancel),
         )  # fmt: skip
 
     async def stream_upload(
@@ -178,6 +205,8 @@ class AsyncUploads(AsyncMultipartUploads):
         *,
         progress: ProgressCallback | None = None,
         policy: PutPolicy | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
         **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """Upload from a URL (fetched and streamed, never held whole), a binary stream
@@ -189,16 +218,17 @@ class AsyncUploads(AsyncMultipartUploads):
         """
         tokens = self._upload_tokens(bucket, key, policy, options)
         requests = self._requests_for(options)
+        controls = self._controls(limit_rate, cancel)
         if not isinstance(source, str):
             reader = StreamReader(source)
-            return await self._stream(reader, bucket, key, progress, tokens, requests)
+            return await self._stream(reader, bucket, key, progress, tokens, requests, controls)
         if not source.startswith(("http://", "https://")):
             raise WcsInputError(f"stream source must be an http(s) URL, got {source!r}")
         async with self._http("download").stream("GET", source) as response:
             if response.status_code != 200:
                 raise WcsInputError(f"cannot fetch {source}: HTTP {response.status_code}")
             reader = StreamReader(response.aiter_bytes())
-            return await self._stream(reader, bucket, key, progress, tokens, requests)
+            return await self._stream(reader, bucket, key, progress, tokens, requests, controls)
 
     async def _stream(
         self,
@@ -208,15 +238,16 @@ class AsyncUploads(AsyncMultipartUploads):
         progress: ProgressCallback | None,
         tokens: TokenSource,
         requests: UploadRequests,
+        controls: TransferControls,
     ) -> UploadResult:
         block_size = self._transfer_config.block_size
         first = await reader.read(block_size)
         if len(first) == block_size:
             return await self._stream_in_blocks(
-                reader, first, bucket, key, progress, tokens, requests
+                reader, first, bucket, key, progress, tokens, requests, controls
             )
         op = requests.form_upload(tokens.token(), bucket, key, io.BytesIO(first), len(first))
-        result = await self._run(op, self._transfer_config.retries.form)
+        result = await self._run(op, self._transfer_config.retries.form, controls)
         ProgressTracker(progress, len(first)).add(len(first))
         hasher = EtagHasher()
         hasher.update(first)

@@ -26,12 +26,14 @@ import httpx
 
 from ..._responses import status_failure, transport_failure
 from ...errors import WcsTimeoutError
+from ...transfer.controls import CancelSignal, RateOption, TransferControls
 from ...transfer.download_slices import sliced_size
 from ...transfer.low_speed import LowSpeedGuard
 from ...transfer.partial_download import DownloadResult, PartialDownload
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.sliced_partial import ObjectChanged, SlicedPartial
 from .slices import SyncSlicedDownloads
+from .throttle import paced
 
 __all__ = ["SyncDownloads"]
 
@@ -46,6 +48,8 @@ class SyncDownloads(SyncSlicedDownloads):
         *,
         resume: bool = True,
         progress: ProgressCallback | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
     ) -> DownloadResult:
         """Download ``url`` to ``dest``: written to a hidden ``.NAME.wcs-part`` file that a
         later call continues (``Range``), renamed once the size (and WCS hash) of the file
@@ -63,21 +67,33 @@ class SyncDownloads(SyncSlicedDownloads):
         offers byte ranges, is fetched in slices of ``download_slice_size`` bytes,
         ``concurrency`` at once, each retried and continued as above on its own; a later
         call fetches only the 4 MiB pieces the earlier one did not finish.
+
+        ``limit_rate=`` (``"2M"``, bytes a second; 0: none; default: the ``limit_rate``
+        setting, or a :class:`~wcs_ext.BandwidthLimit` shared with other calls) holds
+        every slice together to that rate. ``cancel=``, a ``threading.Event``,
+        once set from any thread, stops the download within a second with
+        :class:`~wcs_ext.errors.WcsCancelledError`: ``dest`` is not written, the
+        partial file stays for a rerun.
         """
+        controls = self._controls(limit_rate, cancel)
         threshold = self._transfer_config.download_parallel_threshold
         with PartialDownload(url, dest, resume=resume) as partial:
             tracker = ProgressTracker(progress, None, done=partial.have)
             sliced = SlicedPartial.resume(partial) if resume else None
             if sliced is not None:
                 try:
-                    return self._download_in_slices(sliced, tracker, None)
+                    return self._download_in_slices(sliced, tracker, None, controls)
                 except ObjectChanged:
                     partial.restart()
                     threshold = 0  # in one stream from now on: see the module
-            return self._download_stream(partial, tracker, threshold)
+            return self._download_stream(partial, tracker, threshold, controls)
 
     def _download_stream(
-        self, partial: PartialDownload, tracker: ProgressTracker, threshold: int
+        self,
+        partial: PartialDownload,
+        tracker: ProgressTracker,
+        threshold: int,
+        controls: TransferControls,
     ) -> DownloadResult:
         """The loop of the module; on to slices when the first answer allows them."""
         what = f"download {partial.url}"
@@ -96,25 +112,30 @@ class SyncDownloads(SyncSlicedDownloads):
                     if response.status_code not in (200, 206):
                         response.read()
                         failure = status_failure(response, what, idempotent=True)
-                        self._wait_to_retry(failure, self._retry, retries_taken)
+                        self._wait_to_retry(failure, self._retry, retries_taken, controls)
                         retries_taken += 1
                         continue
                     size = None if partial.have else sliced_size(response, threshold)
                     if size is not None:
                         answered_in = time.monotonic() - asked_at  # the headers' round trip
-                        result = self._slices_from(partial, response, size, tracker, answered_in)
+                        result = self._slices_from(
+                            partial, response, size, tracker, answered_in, controls
+                        )
                         if result is not None:
                             return result
                         threshold = 0  # the object changed: in one stream from now on
                         continue
                     guard = LowSpeedGuard(
-                        what, limit=self.config.low_speed_limit, period=self.config.low_speed_time
+                        what,
+                        limit=controls.speed_floor(self.config.low_speed_limit, 1),
+                        period=self.config.low_speed_time,
                     )
                     with partial.accept(response) as out:
                         tracker.add(partial.have - tracker.done)  # 200: starting over
                         if partial.total is not None:
                             tracker.set_total(partial.total)
-                        for chunk in response.iter_bytes():
+                        # Read no faster than the limit; a cancel stops between reads.
+                        for chunk in paced(response.iter_bytes(), controls):
                             partial.write(out, chunk, tracker)
                             received += len(chunk)
                             guard.add(len(chunk))
@@ -122,7 +143,7 @@ class SyncDownloads(SyncSlicedDownloads):
             except httpx.HTTPError as exc:
                 if not received:
                     failure = transport_failure(exc, what, idempotent=True)
-                    self._wait_to_retry(failure, self._retry, retries_taken)
+                    self._wait_to_retry(failure, self._retry, retries_taken, controls)
                     retries_taken += 1
                     continue
                 continued += 1
@@ -145,13 +166,14 @@ class SyncDownloads(SyncSlicedDownloads):
         size: int,
         tracker: ProgressTracker,
         answered_in: float,
+        controls: TransferControls,
     ) -> DownloadResult | None:
         """The download in slices, its first one from ``response`` (whose headers came
         ``answered_in`` seconds after it was asked for); None when a slice found the
         object changed (everything kept is dropped)."""
         try:
             sliced = SlicedPartial.start(partial, response, size)
-            return self._download_in_slices(sliced, tracker, response, answered_in)
+            return self._download_in_slices(sliced, tracker, response, controls, answered_in)
         except ObjectChanged:
             partial.restart()
             return None

@@ -34,6 +34,7 @@ from ...models import UploadResult
 from ...protocol.blocks import BlockAck, BlockSpan, new_upload_batch
 from ...protocol.checksum import EtagHasher
 from ...protocol.signing import PutPolicy
+from ...transfer.controls import NO_CONTROLS, TransferControls
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.record import BlockState
 from ...transfer.upload_options import mime_type_of
@@ -88,6 +89,7 @@ class SyncMultipartUploads(SyncClientCore):
         progress: ProgressCallback | None,
         policy: PutPolicy | None = None,
         options: Mapping[str, object] | None = None,
+        controls: TransferControls = NO_CONTROLS,
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
         requests = self._requests_for(options)
@@ -101,6 +103,7 @@ class SyncMultipartUploads(SyncClientCore):
                 requests=requests,
                 tokens=tokens,
                 progress=progress,
+                controls=controls,
             )
             with upload:
                 states = self._send_file_blocks(upload)
@@ -182,6 +185,7 @@ class SyncMultipartUploads(SyncClientCore):
         try:
             while offset < block.size:
                 pool.checkpoint()
+                job.controls.check()  # cancelled: no new chunk; the record keeps the rest
                 # Up to the next chunk boundary: after an opening chunk, the chunks
                 # fall where they would have without it.
                 chunk_size = job.config.chunk_size
@@ -236,7 +240,7 @@ class SyncMultipartUploads(SyncClientCore):
         else:
             op = job.requests.put_chunk(token, job.batch, ctx, offset, chunk)
             retry = job.config.retries.bput
-        ack = self._run(op, retry)
+        ack = self._run(op, retry, job.controls)
         check_ack(ack, chunk, offset + len(chunk), op.what)
         return ack
 
@@ -252,7 +256,7 @@ class SyncMultipartUploads(SyncClientCore):
         )
         local_etag = etag_of(states)
         try:
-            answer = self._run(op, job.config.retries.mkfile)
+            answer = self._run(op, job.config.retries.mkfile, job.controls)
         except WcsConflictError as conflict:
             # The key exists and overwrite is off. It may hold our own bytes: an earlier
             # run's mkfile reached the server but its answer did not reach us (a crash, a
@@ -285,6 +289,7 @@ class SyncMultipartUploads(SyncClientCore):
         progress: ProgressCallback | None,
         tokens: TokenSource,
         requests: UploadRequests,
+        controls: TransferControls = NO_CONTROLS,
     ) -> UploadResult:
         """Blocks of a stream, each read while earlier ones are sent: at most
         ``max_in_flight`` blocks are in memory besides the one being read."""
@@ -297,6 +302,7 @@ class SyncMultipartUploads(SyncClientCore):
             batch=new_upload_batch(),
             config=config,
             progress=ProgressTracker(progress, None),
+            controls=controls,
         )
         states: dict[int, BlockState] = {}
         total, index, data = 0, 0, first

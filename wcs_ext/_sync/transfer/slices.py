@@ -23,6 +23,7 @@ import httpx
 
 from ..._responses import Failure, status_failure, transport_failure
 from ...errors import WcsTimeoutError
+from ...transfer.controls import TransferControls
 from ...transfer.download_slices import Slice, SliceCursor, pieces_per_slice
 from ...transfer.low_speed import LowSpeedGuard
 from ...transfer.partial_download import DownloadResult
@@ -30,6 +31,7 @@ from ...transfer.progress import ProgressTracker
 from ...transfer.sliced_partial import SlicedPartial
 from .._io import FileWriter, WorkerPool
 from ..client_core import SyncClientCore
+from .throttle import take
 
 __all__ = ["SyncSlicedDownloads"]
 
@@ -42,6 +44,7 @@ class SyncSlicedDownloads(SyncClientCore):
         sliced: SlicedPartial,
         tracker: ProgressTracker,
         first: httpx.Response | None,
+        controls: TransferControls,
         first_answered_in: float | None = None,
     ) -> DownloadResult:
         """Fetch every piece ``sliced`` lacks (``first``: the answer that holds the
@@ -61,7 +64,9 @@ class SyncSlicedDownloads(SyncClientCore):
                     pool.opened(first_answered_in)  # a long path opens it wide at once
                 for part in sliced.slices_left(per_slice):
                     given, first = (first, None) if part.start == 0 else (None, first)
-                    pool.submit(self._fetch_slice, sliced, part, given, writer, tracker, pool)
+                    pool.submit(
+                        self._fetch_slice, sliced, part, given, writer, tracker, pool, controls
+                    )
             return sliced.finish()
         finally:
             sliced.close()
@@ -75,22 +80,24 @@ class SyncSlicedDownloads(SyncClientCore):
         writer: FileWriter,
         tracker: ProgressTracker,
         pool: WorkerPool,
+        controls: TransferControls,
     ) -> None:
         what = f"download {sliced.url}"
         cursor = SliceCursor(part, what, sliced.piece_done)
         retries_taken = 0  # failures before a byte of an answer, with the retry policy
         continued = 0  # cuts and crawls after some bytes, with a narrower Range
         while not cursor.done:
+            controls.check()
             offset = cursor.offset
             try:
                 if first is not None:
                     response, first = first, None
                     try:
-                        self._pour(response, cursor, writer, tracker, pool, clip=True)
+                        self._pour(response, cursor, writer, tracker, pool, controls, clip=True)
                     finally:
                         response.close()  # the rest is other slices': stop it now
                     continue
-                failure = self._fetch_range(sliced, cursor, writer, tracker, pool)
+                failure = self._fetch_range(sliced, cursor, writer, tracker, pool, controls)
                 if failure is not None:
                     self._wait_to_retry(failure, self._retry, retries_taken)
                     retries_taken += 1
@@ -120,6 +127,7 @@ class SyncSlicedDownloads(SyncClientCore):
         writer: FileWriter,
         tracker: ProgressTracker,
         pool: WorkerPool,
+        controls: TransferControls,
     ) -> Failure | None:
         """One request for the rest of the slice; the failure to retry, if it failed
         before its body."""
@@ -131,7 +139,7 @@ class SyncSlicedDownloads(SyncClientCore):
             self._http("download").stream("GET", sliced.url, headers=headers) as response,
         ):
             if sliced.check_answer(response, cursor.offset, end):
-                self._pour(response, cursor, writer, tracker, pool, clip=False)
+                self._pour(response, cursor, writer, tracker, pool, controls, clip=False)
             else:
                 response.read()
                 failure = status_failure(response, cursor.what, idempotent=True)
@@ -148,18 +156,22 @@ class SyncSlicedDownloads(SyncClientCore):
         writer: FileWriter,
         tracker: ProgressTracker,
         pool: WorkerPool,
+        controls: TransferControls,
         *,
         clip: bool,
     ) -> None:
         """The body into the slice's place; ``clip``: the answer runs on past the slice
         (the whole object), stop reading at the slice's end."""
-        guard = LowSpeedGuard(
-            cursor.what, limit=self.config.low_speed_limit, period=self.config.low_speed_time
+        # Every slice shares the bucket: its floor is a part of the limit, if one is set.
+        floor = controls.speed_floor(
+            self.config.low_speed_limit, self._transfer_config.max_concurrency
         )
+        guard = LowSpeedGuard(cursor.what, limit=floor, period=self.config.low_speed_time)
         sent_at, carried = time.monotonic(), 0
         for received in response.iter_bytes():
             pool.checkpoint()
             chunk = received[: cursor.left] if clip else received
+            take(controls, len(chunk))  # every slice from the one bucket
             guard.add(len(chunk))
             batch = cursor.take(chunk)
             if batch is not None:

@@ -15,6 +15,7 @@ from ...errors import WcsInputError
 from ...models import UploadResult
 from ...protocol.checksum import EtagHasher, Readable
 from ...protocol.signing import PutPolicy
+from ...transfer.controls import CancelSignal, RateOption, TransferControls
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.readers import EtagFile
 from ...transfer.upload_options import UploadOptions
@@ -40,6 +41,13 @@ class SyncUploads(SyncMultipartUploads):
     ``overwrite=1``, ``return_body=...``, ``callback_url=...``, ``persistent_ops=...``,
     ``deadline=`` the token's lifetime in s, ...) overriding the configured ones, or
     those of ``policy``, for this call only; ``""`` or 0 turns one off.
+
+    Each also takes ``limit_rate=`` (``"2M"``, ``"500K"``, bytes a second; 0: none;
+    default: the ``limit_rate`` setting), one token bucket for all its workers, or a
+    :class:`~wcs_ext.BandwidthLimit` shared with other calls; and ``cancel=``, a
+    ``threading.Event`` (anything with ``is_set()``) that, once set from any
+    thread, stops the upload within a second with
+    :class:`~wcs_ext.errors.WcsCancelledError`, its resume record kept for a rerun.
     """
 
     def upload_file(
@@ -51,6 +59,8 @@ class SyncUploads(SyncMultipartUploads):
         upload_id: str | None = None,
         progress: ProgressCallback | None = None,
         policy: PutPolicy | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
         **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """Upload a local file: one form POST when small, parallel blocks above the
@@ -63,6 +73,7 @@ class SyncUploads(SyncMultipartUploads):
         return self._upload_by_size(
             path, bucket, key, self._transfer_config.multipart_threshold,
             upload_id=upload_id, progress=progress, policy=policy, options=options,
+            controls=self._controls(limit_rate, cancel),
         )  # fmt: skip
 
     def smart_upload(
@@ -75,6 +86,8 @@ class SyncUploads(SyncMultipartUploads):
         upload_id: str | None = None,
         progress: ProgressCallback | None = None,
         policy: PutPolicy | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
         **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """:meth:`upload_file` with the original's threshold: a file of up to
@@ -85,6 +98,7 @@ class SyncUploads(SyncMultipartUploads):
         return self._upload_by_size(
             path, bucket, key, multi_size * 1024 * 1024,
             upload_id=upload_id, progress=progress, policy=policy, options=options,
+            controls=self._controls(limit_rate, cancel),
         )  # fmt: skip
 
     def _upload_by_size(
@@ -98,6 +112,7 @@ class SyncUploads(SyncMultipartUploads):
         progress: ProgressCallback | None,
         policy: PutPolicy | None,
         options: Mapping[str, object],
+        controls: TransferControls,
     ) -> UploadResult:
         file = local_file(path)
         size = file.stat().st_size
@@ -105,8 +120,11 @@ class SyncUploads(SyncMultipartUploads):
             return self._multipart_file(
                 file, bucket, key_for(path, key),
                 upload_id=upload_id, progress=progress, policy=policy, options=options,
+                controls=controls,
             )  # fmt: skip
-        return self._simple_file(file, bucket, key_for(path, key), progress, policy, options)
+        return self._simple_file(
+            file, bucket, key_for(path, key), progress, policy, options, controls
+        )
 
     def simple_upload(
         self,
@@ -116,12 +134,17 @@ class SyncUploads(SyncMultipartUploads):
         *,
         progress: ProgressCallback | None = None,
         policy: PutPolicy | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
         **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """One form POST (``/file/upload``), streamed from disk and hashed as it is sent.
         ``policy`` and ``options``: this upload's policy (see the class)."""
         file = local_file(path)
-        return self._simple_file(file, bucket, key_for(path, key), progress, policy, options)
+        return self._simple_file(
+            file, bucket, key_for(path, key), progress, policy, options,
+            self._controls(limit_rate, cancel),
+        )  # fmt: skip
 
     def _simple_file(
         self,
@@ -131,6 +154,7 @@ class SyncUploads(SyncMultipartUploads):
         progress: ProgressCallback | None,
         policy: PutPolicy | None,
         options: Mapping[str, object],
+        controls: TransferControls,
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
         requests = self._requests_for(options)
@@ -144,7 +168,7 @@ class SyncUploads(SyncMultipartUploads):
                     f"upload it from stdin instead (cat {file} | wcs-ext put wcs://BUCKET/KEY -)"
                 )
             op = requests.form_upload(tokens.token(), bucket, key, stream, size)
-            result = self._run(op, self._transfer_config.retries.form)
+            result = self._run(op, self._transfer_config.retries.form, controls)
             if stream.hasher.bytes_hashed != size:
                 raise WcsInputError(f"{file} changed while it was being uploaded")
             return verify_hash(result, stream.hasher.etag())
@@ -158,6 +182,8 @@ class SyncUploads(SyncMultipartUploads):
         upload_id: str | None = None,
         progress: ProgressCallback | None = None,
         policy: PutPolicy | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
         **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """Upload in blocks (mkblk/bput/mkfile), ``concurrency`` blocks at a time.
@@ -170,6 +196,7 @@ class SyncUploads(SyncMultipartUploads):
         return self._upload_by_size(
             path, bucket, key, 0,
             upload_id=upload_id, progress=progress, policy=policy, options=options,
+            controls=self._controls(limit_rate, cancel),
         )  # fmt: skip
 
     def stream_upload(
@@ -180,6 +207,8 @@ class SyncUploads(SyncMultipartUploads):
         *,
         progress: ProgressCallback | None = None,
         policy: PutPolicy | None = None,
+        limit_rate: RateOption = None,
+        cancel: CancelSignal | None = None,
         **options: Unpack[UploadOptions],
     ) -> UploadResult:
         """Upload from a URL (fetched and streamed, never held whole), a binary stream
@@ -191,16 +220,17 @@ class SyncUploads(SyncMultipartUploads):
         """
         tokens = self._upload_tokens(bucket, key, policy, options)
         requests = self._requests_for(options)
+        controls = self._controls(limit_rate, cancel)
         if not isinstance(source, str):
             reader = StreamReader(source)
-            return self._stream(reader, bucket, key, progress, tokens, requests)
+            return self._stream(reader, bucket, key, progress, tokens, requests, controls)
         if not source.startswith(("http://", "https://")):
             raise WcsInputError(f"stream source must be an http(s) URL, got {source!r}")
         with self._http("download").stream("GET", source) as response:
             if response.status_code != 200:
                 raise WcsInputError(f"cannot fetch {source}: HTTP {response.status_code}")
             reader = StreamReader(response.iter_bytes())
-            return self._stream(reader, bucket, key, progress, tokens, requests)
+            return self._stream(reader, bucket, key, progress, tokens, requests, controls)
 
     def _stream(
         self,
@@ -210,13 +240,16 @@ class SyncUploads(SyncMultipartUploads):
         progress: ProgressCallback | None,
         tokens: TokenSource,
         requests: UploadRequests,
+        controls: TransferControls,
     ) -> UploadResult:
         block_size = self._transfer_config.block_size
         first = reader.read(block_size)
         if len(first) == block_size:
-            return self._stream_in_blocks(reader, first, bucket, key, progress, tokens, requests)
+            return self._stream_in_blocks(
+                reader, first, bucket, key, progress, tokens, requests, controls
+            )
         op = requests.form_upload(tokens.token(), bucket, key, io.BytesIO(first), len(first))
-        result = self._run(op, self._transfer_config.retries.form)
+        result = self._run(op, self._transfer_config.retries.form, controls)
         ProgressTracker(progress, len(first)).add(len(first))
         hasher = EtagHasher()
         hasher.update(first)
