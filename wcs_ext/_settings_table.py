@@ -197,7 +197,7 @@ class WcsConfigFields:
             "--put-url",
             "URL[,URL...]",
             "uploads: the upload host; several: each failing over to the next.",
-            place=24,
+            place=25,
         ),
     )
     mgr_url: str = setting(
@@ -206,7 +206,7 @@ class WcsConfigFields:
             "--mgr-url",
             "URL[,URL...]",
             "the management host; several: each failing over to the next.",
-            place=25,
+            place=26,
         ),
     )
     # Not in the original: a bucket's download domain, so `get wcs://B/KEY` and the many-file
