@@ -24,7 +24,6 @@ Decisions in the map worth knowing:
 from __future__ import annotations
 
 import functools
-import mimetypes
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -87,7 +86,10 @@ WEB_TYPES: Final[Mapping[str, str]] = MappingProxyType(
 def _python_types() -> Mapping[str, str]:
     # A MimeTypes made without file names holds Python's built-in table only: the host's
     # files go into the module's own database, never into this one. Made once, on the
-    # first guess, and never changed.
+    # first guess, and never changed; imported here, so that a command line that only
+    # checks a --content-type does not load it.
+    import mimetypes  # noqa: PLC0415
+
     return MappingProxyType(dict(mimetypes.MimeTypes().types_map[True]))
 
 

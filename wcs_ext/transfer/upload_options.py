@@ -20,11 +20,12 @@ class UploadOptions(TypedDict, total=False):
     off for the call; ``None`` (or leaving it out) keeps the configured one; True is 1.
     ``deadline`` is the token's lifetime in seconds, as the ``deadline`` setting.
 
-    Not policy fields either, but sent with the upload (the form's ``mimeType`` field,
-    mkfile's ``/mimeType/`` segment): ``content_type`` is the MIME type stored with the
-    object and served with it, whatever the key says; ``guess_mime_type`` (default: the
-    ``guess_mime_type`` setting, on) takes the type from the key's extension when none
-    is forced (:mod:`~wcs_ext.transfer.content_types`), False sends none.
+    ``content_type`` and ``guess_mime_type`` are not policy fields either: the type
+    travels with the upload (the form's ``mimeType`` field, mkfile's ``/mimeType/``
+    segment). ``content_type`` is the MIME type stored with the object and served with
+    it, whatever the key says; ``guess_mime_type`` (default: the ``guess_mime_type``
+    setting, on) takes the type from the key's extension when none is forced
+    (``wcs_ext/transfer/content_types.py``), False sends none.
     """
 
     overwrite: int | None

@@ -51,7 +51,7 @@ class SyncUploads(SyncMultipartUploads):
 
     The MIME type stored with the object, and served with its downloads, is
     ``content_type=`` when given (``"text/html; charset=utf-8"``), else the one the
-    key's extension implies (:mod:`~wcs_ext.transfer.content_types`: the same on every
+    key's extension implies (``wcs_ext/transfer/content_types.py``: the same on every
     machine). ``guess_mime_type=False`` (or the setting of that name) sends none: the
     server's default applies, which WCS's docs leave unsaid and the emulator makes
     ``application/octet-stream``.
