@@ -179,6 +179,33 @@ CASES: dict[str, Case] = {
         2,
         ("without a key",),
     ),
+    # content types: the line names the option, the value and what a type is
+    "content-type-without-slash": Case(
+        (*G, "put", "wcs://e2e/x", "hello.txt", "--content-type", "html"),
+        2,
+        ("--content-type", "'html' is not a MIME type", "type/subtype"),
+    ),
+    "content-type-control-char": Case(
+        (*G, "multiput", "wcs://e2e/x", "hello.txt", "--content-type", "text/plain\x07"),
+        2,
+        ("--content-type", "'text/plain\\x07'", "printable ASCII"),
+    ),
+    "content-type-line-break": Case(
+        (*G, "sync", "adir", "wcs://e2e/x", "--content-type", "text/plain\r\nX-Evil: 1"),
+        2,
+        ("--content-type", "\\r\\n", "type/subtype"),
+    ),
+    "content-type-put-r-empty": Case(
+        (*G, "put", "-r", "adir", "wcs://e2e/x/", "--content-type", ""),
+        2,
+        ("--content-type", "'' is not a MIME type"),
+    ),
+    "guess-mime-type-bad-env": Case(
+        (*G, "put", "wcs://e2e/x", "hello.txt"),
+        2,
+        ("WCS_GUESS_MIME_TYPE", "'maybe'"),
+        env=(("WCS_GUESS_MIME_TYPE", "maybe"),),
+    ),
     "upload-id-with-slash": Case(
         (*G, "multiput", "wcs://e2e/x", "hello.txt", "--upload-id", "a/b"), 2, ("'a/b'",)
     ),

@@ -461,7 +461,7 @@ def test_dump_config_masks_the_secret_and_names_every_source(cli: Cli) -> None:
         key, _, value = setting.partition(" = ")
         entries[key] = (value.strip(), source)
     assert list(entries) == sorted(FILE_KEYS.values())
-    assert len(entries) == 45
+    assert len(entries) == 46
     assert all(source for _, source in entries.values())
     config_file = f"file {cli.config}"
     assert entries["access_key"] == (cli.emulator.access_key, config_file)

@@ -35,6 +35,7 @@ from wcs_ext import (
     ObjectInfo,
     OperationResult,
     RetryPolicy,
+    UploadOptions,
     Wcs,
     WcsConfig,
     WcsNotFoundError,
@@ -258,7 +259,7 @@ class FakeWcs:
             self.stored[key] = data
             return {"hash": etag(data), "key": key}
         if path == "/file/upload":
-            token, file = form_parts(request)
+            token, file, *_ = form_parts(request)  # then a mimeType field, if any
             key = self._scope_key(token[1].decode())
             self.stored[key] = file[1]
             return {"hash": etag(file[1]), "key": key}
@@ -1000,11 +1001,14 @@ def test_simple_upload(make_wcs: Callable[..., Wcs], fake: FakeWcs, tmp_path: Pa
     # Uploads carry the token in the form: no management signature, no block headers.
     for header in ("Authorization", "uploadBatch", "x-wos-traffic-limit"):
         assert header not in request.headers
-    token, file = form_parts(request)
+    token, file, mime_type = form_parts(request)
     assert disposition(token) == {"name": "token"}
     assert disposition(file) == {"name": "file", "filename": "docs/hello.txt"}
     assert file[0]["Content-Type"] == "text/plain"
     assert file[1] == b"hello wcs\n"
+    # Ours: the type the key implies, as the docs' mimeType field (the original sent none,
+    # and labelled every file part text/plain; see test_no_guess_sends_what_the_original_did).
+    assert (disposition(mime_type), mime_type[1]) == ({"name": "mimeType"}, b"text/plain")
     # The captured policy without "overwrite": 0, which we do not send (section 11).
     captured = policy_text(CAPTURED_HELLO_TOKEN)
     assert captured == (
@@ -1022,7 +1026,7 @@ def test_simple_upload_non_ascii_key(
 ) -> None:
     path = write(tmp_path / "f.txt", b"hello wcs\n")
     result = make_wcs().simple_upload(path, "ref-bucket", "目录/文件 名.txt")
-    token, file = form_parts(fake.last)
+    token, file, _ = form_parts(fake.last)
     assert [disposition(p)["name"] for p in (token, file)] == ["token", "file"]
     assert disposition(file)["filename"] == "%E7%9B%AE%E5%BD%95/%E6%96%87%E4%BB%B6%20%E5%90%8D.txt"
     assert file[1] == b"hello wcs\n"
@@ -1048,7 +1052,7 @@ def test_simple_upload_policy_options_and_traffic_limit(
     request = fake.last
     assert request.headers["x-wos-traffic-limit"] == "8388608"
     assert request.headers["Connection"] == "keep-alive"
-    token, _ = form_parts(request)
+    token, *_ = form_parts(request)
     # The captured policy's fields and values, in our fixed order (deadline second): the
     # signature covers our text, so any order WCS can parse is valid.
     text = policy_text(token[1].decode())
@@ -1064,7 +1068,7 @@ def test_upload_token_lifetime_comes_from_the_config(
 ) -> None:
     path = write(tmp_path / "hello.txt", b"hello wcs\n")
     make_wcs(deadline=60, keepalive=False).simple_upload(path, "ref-bucket")
-    token, file = form_parts(fake.last)
+    token, file, _ = form_parts(fake.last)
     assert json.loads(policy_text(token[1].decode())) == {
         "scope": "ref-bucket:hello.txt",
         "deadline": (int(CAPTURE_NOW) + 60) * 1000,
@@ -1189,6 +1193,45 @@ def test_stream_upload_from_an_iterable(make_wcs: Callable[..., Wcs], fake: Fake
     make_wcs().stream_upload(iter(pieces), "ref-bucket", "stream/it.bin")
     assert [request_line(r) for r in fake.requests] == ["POST /file/upload"]
     assert form_parts(fake.last)[1][1] == b"".join(pieces)
+
+
+# --------------------------------------------------------------------- content types
+
+
+def test_content_type_goes_as_the_form_field_and_the_mkfile_segment(
+    make_wcs: Callable[..., Wcs], fake: FakeWcs, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "page.txt", b"<p>hi</p>")
+    forced = "text/html; charset=gbk"
+    wcs = make_wcs()
+    wcs.simple_upload(path, "ref-bucket", "docs/page.txt", content_type=forced)
+    _, file, mime_type = form_parts(fake.last)
+    assert (disposition(mime_type), mime_type[1].decode()) == ({"name": "mimeType"}, forced)
+    assert file[0]["Content-Type"] == forced  # the forced type wins over the key's
+    wcs.multipart_upload(path, "ref-bucket", "docs/page.txt", content_type=forced)
+    # b64u of the type, padding kept, raw in the path: the segment other WCS SDKs send
+    assert request_line(fake.last) == f"POST /mkfile/9/mimeType/{b64(forced)}"
+    wcs.multipart_upload(path, "ref-bucket", "site/app.js")
+    assert request_line(fake.last) == f"POST /mkfile/9/mimeType/{b64('text/javascript')}"
+
+
+def test_no_guess_sends_what_the_original_did(
+    make_wcs: Callable[..., Wcs], fake: FakeWcs, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "hello.txt", b"hello wcs\n")
+    options: list[UploadOptions] = [{}, {"guess_mime_type": False}]
+    for wcs, per_call in zip((make_wcs(guess_mime_type=False), make_wcs()), options, strict=True):
+        wcs.simple_upload(path, "ref-bucket", "docs/hello.txt", **per_call)
+        parts = form_parts(fake.last)
+        # The original's two parts, no mimeType field: the server's default applies. The
+        # file part is labelled as the docs' example labels bytes of no stated type.
+        assert [disposition(p)["name"] for p in parts] == ["token", "file"]
+        assert parts[1][0]["Content-Type"] == "application/octet-stream"
+        wcs.multipart_upload(path, "ref-bucket", "docs/hello.txt", **per_call)
+        assert request_line(fake.last) == "POST /mkfile/10"
+    # A type that says nothing is not sent as a guess either.
+    make_wcs().multipart_upload(path, "ref-bucket", "big/blob.bin")
+    assert request_line(fake.last) == "POST /mkfile/10"
 
 
 def test_download(make_wcs: Callable[..., Wcs], fake: FakeWcs, tmp_path: Path) -> None:

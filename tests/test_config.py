@@ -72,6 +72,7 @@ DUMP_ORDER = [
     "download_slice_size",
     "download_url",
     "force",
+    "guess_mime_type",
     "hashAlgorithm",
     "ishttps",
     "isverify",
@@ -127,13 +128,14 @@ def load_error(path: Path, env: dict[str, str], **kwargs: object) -> str:
 # the table of settings
 
 
-def test_all_45_keys_are_fields() -> None:
+def test_all_46_keys_are_fields() -> None:
     # The original's 38; max_concurrency, low_speed_limit and low_speed_time; the two
     # of downloads in slices (download_parallel_threshold, download_slice_size);
     # download_url, where `get wcs://B/KEY`, the many-file commands and wcs_ext.fs read;
-    # and limit_rate, the client's own bandwidth limit.
+    # limit_rate, the client's own bandwidth limit; and guess_mime_type (uploads send the
+    # type their key implies).
     fields = [a.name for a in attrs.fields(WcsConfig)]
-    assert len(fields) == 45
+    assert len(fields) == 46
     assert list(FILE_KEYS) == fields
     assert sorted(FILE_KEYS.values()) == DUMP_ORDER
     assert FILE_KEYS["return_url"] == "returnUrl"
@@ -425,7 +427,7 @@ def test_precedence_chain_and_sources(tmp_path: Path, env: dict[str, str]) -> No
     assert sources["limit"] == f"profile prod in {path}"
     assert sources["deadline"] == "env WCS_DEADLINE"
     assert sources["traffic_limit"] == "override"
-    assert len(sources) == 45
+    assert len(sources) == 46
     assert set(sources) == set(FILE_KEYS)
 
 

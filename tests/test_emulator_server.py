@@ -495,14 +495,14 @@ def test_return_body_return_url_and_save_key(emulator: EmulatorProcess) -> None:
         emulator,
         token(f'{BUCKET}:tpl/a "q".png', return_body=template),
         b"12345",
-        fields={"x:color": "red"},
+        fields={"x:color": "red", "mimeType": "image/x-given"},
         filename="pic.png",
     )
     assert answer.json() == {
         "k": 'tpl/a "q".png',
         "s": 5,
         "b": BUCKET,
-        "m": "image/png",
+        "m": "image/x-given",  # the form's mimeType: neither the key's nor the file's
         "f": "pic.png",
         "e": ".png",
         "v": "red",

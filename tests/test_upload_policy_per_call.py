@@ -135,21 +135,6 @@ def test_stream_upload_per_call_options(emulator: EmulatorProcess) -> None:
         assert blocks.body["size"] == str(len(big))
 
 
-def test_mime_type_per_call(emulator: EmulatorProcess, small: Path) -> None:
-    with emulator.client(block_size=4 * 1024 * 1024) as wcs:
-        for name in ("simple_upload", "multipart_upload"):
-            key = f"per-call/typed-{name}.txt"
-            getattr(wcs, name)(small, "e2e", key, mime_type="image/x-per-call")
-            assert wcs.stat("e2e", key).mime_type == "image/x-per-call"
-            getattr(wcs, name)(small, "e2e", key + ".plain.txt")
-            assert wcs.stat("e2e", key + ".plain.txt").mime_type == "text/plain"
-        big = io.BytesIO(b"y" * (4 * 1024 * 1024 + 1))  # mkfile of a stream
-        wcs.stream_upload(big, "e2e", "per-call/typed-stream", mime_type="video/x-per-call")
-        assert wcs.stat("e2e", "per-call/typed-stream").mime_type == "video/x-per-call"
-        with pytest.raises(WcsInputError, match="type/subtype"):
-            wcs.simple_upload(small, "e2e", "per-call/bad-type", mime_type="no slash")
-
-
 def test_persistent_ops_per_call_start_a_job(emulator: EmulatorProcess, small: Path) -> None:
     with emulator.client() as wcs:
         result = wcs.upload_file(

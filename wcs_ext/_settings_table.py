@@ -383,6 +383,10 @@ class WcsConfigFields:
             place=9,
         ),
     )
+    # Not in the original (which sent no type): an upload without a content_type of its
+    # own sends the type its key's extension implies (transfer/content_types.py); False
+    # sends none, and the server's default applies. The commands' --no-guess-mime-type.
+    guess_mime_type: bool = setting(True)
 
 
 def _complete(attribute: attrs.Attribute[object]) -> Setting:

@@ -69,6 +69,9 @@ class CliState:
     """Force the progress bar on (True) or off (False); None: on when stderr is a terminal."""
     overrides: dict[str, object] = attrs.field(factory=dict)
     """Settings given as options (the original's ``--limit``, ``--overwrite``, ...)."""
+    upload_type: dict[str, object] = attrs.field(factory=dict)
+    """An upload command's ``--content-type`` and ``--[no-]guess-mime-type``, as upload
+    options (``content_type``, ``guess_mime_type``)."""
     _loaded: tuple[WcsConfig, ConfigSources] | None = attrs.field(default=None, init=False)
     _client: Wcs | None = attrs.field(default=None, init=False)
 
@@ -103,9 +106,10 @@ class CliState:
     def upload_options(self) -> UploadOptions:
         """The upload-policy options given on the command line (``--overwrite``,
         ``--returnbody``, ..., ``--deadline``), checked and typed as the configuration
-        holds them: each upload passes them as its own policy options."""
+        holds them, and the command's ``--content-type`` and ``--[no-]guess-mime-type``:
+        each upload passes them as its own options."""
         config = self.config()
-        options: dict[str, object] = {}
+        options: dict[str, object] = dict(self.upload_type)
         for field in self.overrides:
             setting = BY_FIELD[field]
             if setting.policy is not None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ._content_type import CONTENT_TYPE_HELP, content_type_options
 from ._context import CliState, pass_state
 from ._tree import filter_options, jobs_option, path_filter, run_tree, split_sides
 
@@ -20,9 +21,10 @@ about and left alone, and so is their counterpart on the other side. Remote to l
 keys become paths component by component, made safe; a key with an empty, '.' or '..'
 component is left out: nothing is written outside DST. Exit 0 done, 1 some file failed
 (the others were done: run again), 2 bad input or a refused --max-delete."""
+_EPILOG = f"{_RULES}\n\nLocal to remote: {CONTENT_TYPE_HELP}"
 
 
-@click.command("sync", epilog=_RULES)
+@click.command("sync", epilog=_EPILOG)
 @click.argument("source", metavar="SRC")
 @click.argument("destination", metavar="DST")
 @click.option(
@@ -38,6 +40,7 @@ component is left out: nothing is written outside DST. Exit 0 done, 1 some file 
 @click.option("--no-cache", is_flag=True, help="Hash every local file again; keep no etags.")
 @filter_options
 @jobs_option
+@content_type_options
 @pass_state
 def sync_command(
     state: CliState,
@@ -59,6 +62,7 @@ def sync_command(
       $ wcs-ext sync ./site wcs://www/site --delete --exclude '*.tmp'
       $ wcs-ext sync wcs://backup/2026 ./restore --dry-run
       $ wcs-ext sync ./photos wcs://photos --delete --max-delete 10 --exclude-from .syncignore
+      $ wcs-ext sync ./feeds wcs://www/feeds --content-type 'application/atom+xml'
     """
     from ..bulk.tree_sync import TreeOptions  # noqa: PLC0415  (only the runs that sync load it)
 

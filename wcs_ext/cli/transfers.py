@@ -16,6 +16,7 @@ from ..transfer.local_names import name_from_url, path_inside, safe_name
 from ..transfer.object_urls import object_url
 from ..transfer.progress import ProgressCallback
 from ..transfer.upload_options import UploadOptions
+from ._content_type import CONTENT_TYPE_HELP, content_type_options
 from ._context import CliState, Interrupted, as_json, emit_json, existing_files, pass_state
 from ._output import human_size, transfer_bar
 from ._tree import filter_options, jobs_option, path_filter, run_tree, split_sides
@@ -28,6 +29,7 @@ Upload-policy settings from the config file apply, and can be given as options b
 after the command: --overwrite 0|1, --returnurl, --returnbody, --callbackurl,
 --callbackbody, --persistentops, --persistentntyurl, --contentdetect, --detectntyurl,
 --detectntyrule, --hashalgorithm, --deadline SECONDS (token lifetime), --traffic_limit N."""
+_UPLOAD_EPILOG = f"{_POLICY_OPTIONS}\n\n{CONTENT_TYPE_HELP}"
 
 
 @contextmanager
@@ -102,12 +104,13 @@ _RECURSIVE = click.option(
 )
 
 
-@click.command("put", epilog=_POLICY_OPTIONS)
+@click.command("put", epilog=_UPLOAD_EPILOG)
 @click.argument("target", metavar="wcs://BUCKET[/KEY]")
 @click.argument("local", metavar="FILE")
 @_RECURSIVE
 @filter_options
 @jobs_option
+@content_type_options
 @pass_state
 def put_command(
     state: CliState,
@@ -133,6 +136,7 @@ def put_command(
       $ wcs-ext put wcs://photos/2026/cat.jpg cat.jpg --overwrite 1
       $ tar c logs | wcs-ext put wcs://backup/logs.tar -
       $ wcs-ext put -r ./site wcs://www/site/ --exclude '*.tmp'
+      $ wcs-ext put wcs://www/feed report.xml --content-type 'application/rss+xml'
     """
     if recursive:
         _recursive(state, target, local, (include, exclude, exclude_from), jobs, upward=True)
@@ -143,9 +147,10 @@ def put_command(
     _report(state, local, result)
 
 
-@click.command("multiput", epilog=_POLICY_OPTIONS)
+@click.command("multiput", epilog=_UPLOAD_EPILOG)
 @click.argument("target", metavar="wcs://BUCKET[/KEY]")
 @click.argument("local", metavar="FILE")
+@content_type_options
 @pass_state
 def multiput_command(state: CliState, target: str, local: str) -> None:
     """Upload FILE in blocks (mkblk/bput/mkfile), several at a time, resumable.
@@ -158,6 +163,7 @@ def multiput_command(state: CliState, target: str, local: str) -> None:
     Examples:
       $ wcs-ext multiput wcs://backup/disk.img disk.img
       $ wcs-ext multiput wcs://backup/disk.img disk.img --upload-id nightly-disk
+      $ wcs-ext multiput wcs://media/talk video.bin --content-type video/mp4
     """
     bucket, key = _target(target, local)
     upload_id = state.config().upload_id or None

@@ -72,6 +72,8 @@ class TransferConfig:
     download_parallel_threshold: int = 0
     """Objects larger than this are fetched in slices (0: never)."""
     download_slice_size: int = 8 * 1024 * 1024
+    guess_mime_type: bool = True
+    """Uploads send the type their key implies when the call forces none."""
 
     @classmethod
     def from_config(
@@ -109,4 +111,5 @@ class TransferConfig:
             limit_rate=parse_rate(config.limit_rate),  # checked when the config was made
             download_parallel_threshold=config.download_parallel_threshold,
             download_slice_size=config.download_slice_size,
+            guess_mime_type=config.guess_mime_type,
         )

@@ -9,7 +9,7 @@ from typing import Any, TypedDict
 
 from ..errors import WcsInputError
 
-__all__ = ["UploadOptions", "lifetime_of", "mime_type_of", "policy_changes"]
+__all__ = ["UploadOptions", "lifetime_of", "policy_changes"]
 
 
 class UploadOptions(TypedDict, total=False):
@@ -18,9 +18,14 @@ class UploadOptions(TypedDict, total=False):
     Named as :class:`~wcs_ext.protocol.signing.PutPolicy`'s fields (``return_body`` is
     the policy's ``returnBody``, ...). An empty string or 0 turns a configured option
     off for the call; ``None`` (or leaving it out) keeps the configured one; True is 1.
-    ``deadline`` is the token's lifetime in seconds, as the ``deadline`` setting;
-    ``mime_type`` the MIME type stored with the object (not a policy field: it is sent
-    with the upload; default: guessed by the server from the key).
+    ``deadline`` is the token's lifetime in seconds, as the ``deadline`` setting.
+
+    ``content_type`` and ``guess_mime_type`` are not policy fields either: the type
+    travels with the upload (the form's ``mimeType`` field, mkfile's ``/mimeType/``
+    segment). ``content_type`` is the MIME type stored with the object and served with
+    it, whatever the key says; ``guess_mime_type`` (default: the ``guess_mime_type``
+    setting, on) takes the type from the key's extension when none is forced
+    (``wcs_ext/transfer/content_types.py``), False sends none.
     """
 
     overwrite: int | None
@@ -38,11 +43,12 @@ class UploadOptions(TypedDict, total=False):
     save_key: str | None
     fsize_limit: int | None
     deadline: int | None
-    mime_type: str | None
+    content_type: str | None
+    guess_mime_type: bool | None
 
 
 _OPTION_NAMES = frozenset(UploadOptions.__annotations__)
-_NOT_IN_THE_POLICY = frozenset({"deadline", "mime_type"})
+_NOT_IN_THE_POLICY = frozenset({"deadline", "content_type", "guess_mime_type"})
 
 
 def policy_changes(options: Mapping[str, object]) -> dict[str, Any]:
@@ -69,17 +75,3 @@ def lifetime_of(options: Mapping[str, object]) -> int | None:
             f"deadline (token lifetime, s) must be a positive integer: {lifetime!r}"
         )
     return lifetime
-
-
-def mime_type_of(options: Mapping[str, object]) -> str | None:
-    """The MIME type ``options`` ask to store the object with, if any."""
-    mime_type = options.get("mime_type")
-    if mime_type is None or mime_type == "":
-        return None
-    if (
-        not isinstance(mime_type, str)
-        or "/" not in mime_type
-        or any(c.isspace() or not c.isprintable() for c in mime_type)
-    ):
-        raise WcsInputError(f"mime_type must look like type/subtype, got {mime_type!r}")
-    return mime_type

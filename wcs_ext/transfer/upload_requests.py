@@ -7,7 +7,6 @@ reads the answer with its ``parse_response``; the clients' send loops do the I/O
 from __future__ import annotations
 
 import io
-import mimetypes
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO, TypedDict
 from urllib.parse import quote
@@ -23,6 +22,7 @@ from .._operation import Operation
 from .._responses import answer_reader, parsed_or_raise, protocol_error, request_id_of
 from ..protocol.blocks import BlockAck
 from ..protocol.encoding import urlsafe_b64encode
+from ..protocol.media_types import DEFAULT_MEDIA_TYPE
 
 __all__ = ["UploadAnswer", "UploadRequests"]
 
@@ -102,22 +102,28 @@ def _upload_answer(
 
 class UploadRequests:
     """Builds upload operations; ``traffic_limit`` (0 = none) goes on every request,
-    ``mime_type`` (None: the server guesses it from the key) on form uploads and mkfile."""
+    ``content_type`` (None: none is sent, the server's default applies) on form uploads
+    and mkfile."""
 
-    def __init__(self, *, traffic_limit: int = 0, mime_type: str | None = None) -> None:
+    def __init__(self, *, traffic_limit: int = 0, content_type: str | None = None) -> None:
         self._traffic_limit: int | Unset = traffic_limit or UNSET
-        self._mime_type = mime_type
+        self._content_type = content_type
 
     def form_upload(
         self, token: str, bucket: str, key: str, stream: BinaryIO, size: int | None
     ) -> Operation[UploadAnswer]:
         # The file part is named after the key (slashes kept), as every WCS SDK does; the
-        # stored key comes from the token's scope.
-        mime_type = self._mime_type or mimetypes.guess_type(key)[0] or "application/octet-stream"
+        # stored key comes from the token's scope. The type WCS stores is the mimeType
+        # field (the docs'); the part is labelled alike, or as the docs' example labels
+        # bytes of no stated type, so that nothing on the wire says otherwise.
         form = generated.UploadFileForm(
             token=token,
-            file=File(payload=stream, file_name=quote(key, safe="/"), mime_type=mime_type),
-            mime_type=self._mime_type or UNSET,
+            mime_type=self._content_type or UNSET,
+            file=File(
+                payload=stream,
+                file_name=quote(key, safe="/"),
+                mime_type=self._content_type or DEFAULT_MEDIA_TYPE,
+            ),
         )
         what = f"upload wcs://{bucket}/{key}"
         return Operation(
@@ -186,11 +192,11 @@ class UploadRequests:
             "upload_batch": upload_batch,
             "x_wos_traffic_limit": self._traffic_limit,
         }
-        if self._mime_type is None:
+        if self._content_type is None:
             request = upload_api.make_file.build_request(file_size=size, **fields)
         else:
             request = upload_api.make_file_typed.build_request(
-                file_size=size, mime_type=urlsafe_b64encode(self._mime_type), **fields
+                file_size=size, mime_type=urlsafe_b64encode(self._content_type), **fields
             )
         return Operation(
             what=what,

@@ -64,7 +64,7 @@ class AsyncObjectWriter:
         self._job = UploadJob(
             bucket=bucket,
             key=key,
-            requests=client._upload_requests,
+            requests=client._requests_for(key, None),
             tokens=client._upload_tokens(bucket, key, options={"overwrite": 1 if overwrite else 0}),
             batch=new_upload_batch(),
             config=config,

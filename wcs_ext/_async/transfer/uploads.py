@@ -46,6 +46,13 @@ class AsyncUploads(AsyncMultipartUploads):
     ``threading.Event`` (anything with ``is_set()``) that, once set from any
     thread, stops the upload within a second with
     :class:`~wcs_ext.errors.WcsCancelledError`, its resume record kept for a rerun.
+
+    The MIME type stored with the object, and served with its downloads, is
+    ``content_type=`` when given (``"text/html; charset=utf-8"``), else the one the
+    key's extension implies (``wcs_ext/transfer/content_types.py``: the same on every
+    machine). ``guess_mime_type=False`` (or the setting of that name) sends none: the
+    server's default applies, which WCS's docs leave unsaid and the emulator makes
+    ``application/octet-stream``.
     """
 
     async def upload_file(
@@ -155,7 +162,7 @@ class AsyncUploads(AsyncMultipartUploads):
         controls: TransferControls,
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
-        requests = self._requests_for(options)
+        requests = self._requests_for(key, options)
         size = file.stat().st_size
         tracker = ProgressTracker(progress, size)
         with EtagFile(os.fspath(file), size=size, progress=tracker) as stream:
@@ -217,7 +224,7 @@ class AsyncUploads(AsyncMultipartUploads):
         and ``options``: this upload's policy (see the class).
         """
         tokens = self._upload_tokens(bucket, key, policy, options)
-        requests = self._requests_for(options)
+        requests = self._requests_for(key, options)
         controls = self._controls(limit_rate, cancel)
         if not isinstance(source, str):
             reader = StreamReader(source)

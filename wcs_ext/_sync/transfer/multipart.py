@@ -34,10 +34,10 @@ from ...models import UploadResult
 from ...protocol.blocks import BlockAck, BlockSpan, new_upload_batch
 from ...protocol.checksum import EtagHasher
 from ...protocol.signing import PutPolicy
+from ...transfer.content_types import content_type_for
 from ...transfer.controls import NO_CONTROLS, TransferControls
 from ...transfer.progress import ProgressCallback, ProgressTracker
 from ...transfer.record import BlockState
-from ...transfer.upload_options import mime_type_of
 from ...transfer.upload_plan import (
     FileUpload,
     TokenSource,
@@ -68,15 +68,13 @@ OPENING_CHUNK = 8 * 1024
 class SyncMultipartUploads(SyncClientCore):
     """Uploads in blocks (mkblk/bput/mkfile): parallel, resumable, verified."""
 
-    @property
-    def _upload_requests(self) -> UploadRequests:
-        return self._requests_for(None)
-
-    def _requests_for(self, options: Mapping[str, object] | None) -> UploadRequests:
-        """The upload calls of one upload: with its ``mime_type`` option, if any."""
+    def _requests_for(self, key: str, options: Mapping[str, object] | None) -> UploadRequests:
+        """The upload calls of one upload of ``key``: with the type its options force, or
+        the one its key implies (unless guessing is off), or none."""
+        config = self._transfer_config
         return UploadRequests(
-            traffic_limit=self._transfer_config.traffic_limit,
-            mime_type=mime_type_of(options or {}),
+            traffic_limit=config.traffic_limit,
+            content_type=content_type_for(key, options or {}, guess=config.guess_mime_type),
         )
 
     def _multipart_file(
@@ -92,7 +90,7 @@ class SyncMultipartUploads(SyncClientCore):
         controls: TransferControls = NO_CONTROLS,
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
-        requests = self._requests_for(options)
+        requests = self._requests_for(key, options)
         for attempt in range(2):
             upload = prepare_file_upload(
                 self._transfer_config,

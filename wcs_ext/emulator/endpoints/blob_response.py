@@ -114,6 +114,9 @@ class BlobResponse(Response):
             media_type = f"multipart/byteranges; boundary={boundary}"
         length = sum(len(p) if isinstance(p, bytes) else p[1] - p[0] for p in self._pieces)
         headers["content-length"] = str(length)
+        # Given as a header, not as media_type: Starlette would add "; charset=utf-8" to
+        # a text/* type, a charset the uploader never stated (the bytes may be GBK).
+        headers["content-type"] = media_type
         self.media_type = media_type
         self.init_headers(headers)
 

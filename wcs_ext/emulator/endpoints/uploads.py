@@ -19,7 +19,7 @@ from starlette.routing import Route
 from ..errors import bad_request
 from ..runtime import Runtime, runtime_of
 from ..state.ctx_tokens import Ctx
-from ..state.object_keys import mime_type_for
+from ..state.object_keys import stored_mime_type
 from ..state.object_store import ObjectRecord
 from .multipart_form import FormReceiver, boundary_of
 from .request_parsing import (
@@ -77,7 +77,7 @@ def _store_form(rt: Runtime, verified: VerifiedUpload, form: FormReceiver) -> Re
         policy.bucket,
         key,
         writer,
-        mime=mime_type_for(key, form.fields.get("mimeType")),
+        mime=stored_mime_type(form.fields.get("mimeType")),
         overwrite=policy.overwrite == 1,
         expires_ms=expiry(rt, form.fields.get("deadline")),
     )
@@ -205,7 +205,7 @@ def _finish_blocks(
             policy.bucket,
             key,
             blob,
-            mime=mime_type_for(key, extras.get("mimeType")),
+            mime=stored_mime_type(extras.get("mimeType")),
             overwrite=policy.overwrite == 1,
         )
     except BaseException:

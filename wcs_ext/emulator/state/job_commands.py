@@ -25,7 +25,7 @@ from ..errors import EmulatorError, bad_request
 from ..outgoing import checked_url
 from .blob_files import BlobStore, BlobWriter
 from .job_queue import DONE, Item, JobRecord, status_json
-from .object_keys import check_key, mime_type_for
+from .object_keys import check_key, fetched_mime_type
 from .object_store import ObjectStore
 
 __all__ = ["FMGR_OPS", "Operations", "validate_fmgr_op"]
@@ -147,7 +147,7 @@ class Operations:
         return item.succeeded(key=record.key, hash=record.hash, fsize=record.size)
 
     def _download(self, url: str, writer: BlobWriter | IO[bytes]) -> str | None:
-        """Stream ``url`` into ``writer``; returns the answer's MIME type."""
+        """Stream ``url`` into ``writer``; returns the answer's Content-Type, if any."""
         target = checked_url(url)
         try:
             with self._http() as http, http.stream("GET", target) as response:
@@ -155,11 +155,11 @@ class Operations:
                     raise EmulatorError(502, f"fetching {url} answered HTTP {response.status_code}")
                 for chunk in response.iter_bytes(_COPY_CHUNK):
                     writer.write(chunk)
-                content_type = response.headers.get("content-type")
+                content_type: str | None = response.headers.get("content-type")
         except httpx.HTTPError as exc:
             detail = str(exc) or type(exc).__name__
             raise EmulatorError(502, f"fetching {url} failed: {detail}") from None
-        return content_type.split(";")[0].strip() if content_type else None
+        return content_type
 
     def _fetch(self, params: dict[str, str], item: Item, force: bool) -> Item:
         url = params["fetchURL"]
@@ -180,7 +180,7 @@ class Operations:
             if expected and got != expected:
                 raise bad_request(f"md5 mismatch: expected {expected}, got {got}")
             record = self._objects.store(
-                params["bucket"], key, writer, mime=mime_type_for(key, mime), overwrite=force
+                params["bucket"], key, writer, mime=fetched_mime_type(mime), overwrite=force
             )
         finally:
             writer.discard()

@@ -126,7 +126,8 @@ def sync_detailed(
     """Assemble the uploaded blocks into the object, stored with a MIME type.
 
      `make_file` with the object's MIME type given: the `/mimeType/<b64u(type)>` segment
-    other WCS SDKs send (without it the server guesses the type from the key).
+    other WCS SDKs send (without it the server stores its default type, which the docs
+    do not name).
 
     Args:
         file_size (int): Total size of the file in bytes (the sum of all block sizes).
@@ -175,7 +176,8 @@ def sync(
     """Assemble the uploaded blocks into the object, stored with a MIME type.
 
      `make_file` with the object's MIME type given: the `/mimeType/<b64u(type)>` segment
-    other WCS SDKs send (without it the server guesses the type from the key).
+    other WCS SDKs send (without it the server stores its default type, which the docs
+    do not name).
 
     Args:
         file_size (int): Total size of the file in bytes (the sum of all block sizes).
@@ -219,7 +221,8 @@ async def asyncio_detailed(
     """Assemble the uploaded blocks into the object, stored with a MIME type.
 
      `make_file` with the object's MIME type given: the `/mimeType/<b64u(type)>` segment
-    other WCS SDKs send (without it the server guesses the type from the key).
+    other WCS SDKs send (without it the server stores its default type, which the docs
+    do not name).
 
     Args:
         file_size (int): Total size of the file in bytes (the sum of all block sizes).
@@ -266,7 +269,8 @@ async def asyncio(
     """Assemble the uploaded blocks into the object, stored with a MIME type.
 
      `make_file` with the object's MIME type given: the `/mimeType/<b64u(type)>` segment
-    other WCS SDKs send (without it the server guesses the type from the key).
+    other WCS SDKs send (without it the server stores its default type, which the docs
+    do not name).
 
     Args:
         file_size (int): Total size of the file in bytes (the sum of all block sizes).
