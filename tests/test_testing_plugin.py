@@ -1,5 +1,6 @@
 """The pytest plugin ``wcs_ext.testing``: a project of its own (pytester) uses the
-``wcs_emulator`` fixture, and this repository's own ``emulator`` fixture still wins."""
+``wcs_emulator`` fixture (also as ``emulator``), and this repository's own ``emulator``
+fixture still wins."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ def test_upload_and_count(wcs_emulator, tmp_path):
     counted = wcs_emulator.stats()["requests_by_endpoint"]
     assert counted["POST /file/upload"] == 1
     assert counted["GET /stat/{entry}"] == 1
+
+
+def test_the_short_name_is_the_same_emulator(emulator, wcs_emulator):
+    assert emulator is wcs_emulator
 
 
 def test_the_same_emulator_and_its_config_file(wcs_emulator):
@@ -82,7 +87,7 @@ def test_a_project_gets_the_fixture_from_the_entry_point(pytester: pytest.Pytest
     # entry point, not from this session.
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=_PROJECT_TIMEOUT)
     # errors=0 too: the emulator stopped with the session and exited cleanly.
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)
 
 
 def test_a_failed_start_says_why(pytester: pytest.Pytester) -> None:
@@ -96,10 +101,10 @@ def test_a_failed_start_says_why(pytester: pytest.Pytester) -> None:
 def test_this_repository_keeps_its_own_emulator_fixture(
     emulator: EmulatorProcess, request: pytest.FixtureRequest
 ) -> None:
-    # The plugin is loaded here too (the entry point), and names no fixture "emulator":
-    # the one of tests/conftest.py is what this repository's tests get.
+    # The plugin is loaded here too (the entry point), with its own "emulator" fixture:
+    # the one of tests/conftest.py is still what this repository's tests get.
     assert request.config.pluginmanager.has_plugin("wcs_ext.testing")
-    assert not hasattr(wcs_ext.testing, "emulator")
+    assert callable(wcs_ext.testing.emulator)
     assert type(emulator) is EmulatorProcess
 
 

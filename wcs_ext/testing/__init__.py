@@ -16,8 +16,9 @@ URLs, keys, a ready ``WcsConfig`` (``.config``), ``.config_file`` (a ``.wcscfg``
 the command line, ours and the original's), ``.client()``, ``.url_of()``, ``.stats()``.
 
 Its buckets: ``test``, or the ``wcs_emulator_buckets`` ini option (one per line).
-The fixture is named ``wcs_emulator``, not ``emulator``, so that a project's own
-fixture of that name (this repository has one) stays what its tests get.
+The same emulator is also the ``emulator`` fixture; a project that has a fixture of
+that name of its own (this repository does) keeps getting its own, as pytest prefers a
+``conftest.py`` fixture to a plugin's, and ``wcs_emulator`` still reaches this one.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import pytest
 if TYPE_CHECKING:
     from ._emulator import WcsEmulator
 
-__all__ = ["WcsEmulator", "wcs_emulator"]
+__all__ = ["WcsEmulator", "emulator", "wcs_emulator"]
 
 _BUCKETS_INI = "wcs_emulator_buckets"
 _DEFAULT_BUCKETS = ["test"]
@@ -73,3 +74,10 @@ def wcs_emulator(
     buckets = request.config.getini(_BUCKETS_INI) or _DEFAULT_BUCKETS
     with running_emulator(folder, buckets=buckets) as emulator:
         yield emulator
+
+
+@pytest.fixture(scope="session")
+def emulator(wcs_emulator: WcsEmulator) -> WcsEmulator:
+    """The ``wcs_emulator`` fixture under the short name (a project's own ``emulator``
+    fixture, in its ``conftest.py``, wins over this one)."""
+    return wcs_emulator
