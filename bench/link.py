@@ -167,14 +167,20 @@ async def _pump(
     queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue(slots)
 
     async def deliver() -> None:
-        while (item := await queue.get()) is not None:
-            arrives, data = item
-            if (late := arrives - loop.time()) > 0:
-                await asyncio.sleep(late)
-            writer.write(data)
-            await writer.drain()
-        if writer.can_write_eof():
-            writer.write_eof()
+        try:
+            while (item := await queue.get()) is not None:
+                arrives, data = item
+                if (late := arrives - loop.time()) > 0:
+                    await asyncio.sleep(late)
+                writer.write(data)
+                await writer.drain()
+            if writer.can_write_eof():
+                writer.write_eof()
+        except (ConnectionError, OSError):
+            # The receiving side went away. Keep taking from the queue until the reader
+            # ends it, or the reader would wait for room forever, never closing up.
+            while await queue.get() is not None:
+                pass
 
     delivering = asyncio.create_task(deliver())
     try:

@@ -106,3 +106,38 @@ def test_the_proxy_carries_both_directions_and_the_end_of_stream() -> None:
 
     answer, expected = asyncio.run(scenario())
     assert answer == expected
+
+
+def test_a_connection_whose_far_side_resets_is_closed_up() -> None:
+    # The target takes a few bytes and resets the connection while the client still
+    # sends: the link must keep reading the client (dropping what can no longer be
+    # delivered) until its end of stream, then close both sides and end the handler.
+    fast = LinkProfile("test", 0.001, 50e6, 100e6, 1 << 20)
+
+    async def scenario() -> set[asyncio.Task[object]]:
+        async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.read(1024)
+            writer.transport.abort()
+
+        before = asyncio.all_tasks()
+        target = await asyncio.start_server(reset, "127.0.0.1", 0)
+        link = await serve(("127.0.0.1", target.sockets[0].getsockname()[1]), fast)
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1", link.sockets[0].getsockname()[1]
+        )
+        for _ in range(32):  # 8 MiB, several times what the link queues for one connection
+            writer.write(os.urandom(256 * 1024))
+            await asyncio.wait_for(writer.drain(), 30)
+        writer.write_eof()
+        await asyncio.wait_for(reader.read(), 30)  # the link closed its side
+        writer.close()
+        for _ in range(300):  # the handler's tasks end once both sides are closed
+            left = asyncio.all_tasks() - before
+            if not left:
+                break
+            await asyncio.sleep(0.01)
+        link.close()
+        target.close()
+        return asyncio.all_tasks() - before
+
+    assert asyncio.run(scenario()) == set()

@@ -48,18 +48,23 @@ def scope_key(token: str) -> str:
 
 
 def file_part(request: httpx.Request) -> tuple[str, bytes]:
-    """(token, file bytes) of a form upload with exactly two parts, token first."""
+    """(token, file bytes) of a form upload: the token part, the file part, and at most
+    the ``mimeType`` field besides (sent when the upload has a Content-Type)."""
     boundary = request.headers["Content-Type"].split("boundary=", 1)[1].encode()
     body = request.content
     assert body.endswith(b"\r\n--" + boundary + b"--\r\n")
     parts = body[: -len(b"\r\n--" + boundary + b"--\r\n")].split(b"--" + boundary + b"\r\n")
     assert parts[0] == b""
-    assert len(parts) == 3
-    token_head, _, token = parts[1].partition(b"\r\n\r\n")
-    file_head, _, data = parts[2].partition(b"\r\n\r\n")
-    assert b'name="token"' in token_head
-    assert b'name="file"' in file_head
-    return token.removesuffix(b"\r\n").decode(), data
+    fields: dict[str, bytes] = {}
+    for index, part in enumerate(parts[1:], start=1):
+        head, _, value = part.partition(b"\r\n\r\n")
+        name = head.split(b'name="', 1)[1].split(b'"', 1)[0].decode()
+        assert name not in fields, f"two {name!r} parts"
+        # Each part but the last ends with the CRLF that comes before the next boundary.
+        fields[name] = value[:-2] if index < len(parts) - 1 else value
+    assert set(fields) <= {"token", "file", "mimeType"}, sorted(fields)
+    assert next(iter(fields)) == "token"
+    return fields["token"].decode(), fields["file"]
 
 
 def reply(status: int, body: Any) -> httpx.Response:
