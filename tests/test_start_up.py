@@ -123,3 +123,45 @@ def test_the_command_line_loads_the_many_file_machinery_only_for_its_runs() -> N
     loaded = loaded_after("import wcs_ext.cli._app")  # every command defined
     assert "wcs_ext.cli.sync_cmd" in loaded
     assert not {name for name in loaded if name.startswith("wcs_ext.bulk")}
+
+
+def test_a_stat_loads_no_transfer_machinery() -> None:
+    loaded = loaded_after(
+        """
+        from wcs_ext import Wcs, WcsConfig, WcsNotFoundError
+        import httpx
+        missing = httpx.MockTransport(lambda request: httpx.Response(404, json={"code": 404}))
+        config = WcsConfig(access_key="ak", secret_key="sk", mgr_url="http://wcs.test")
+        with Wcs(config, transport=missing) as wcs:
+            try:
+                wcs.stat("b", "k")
+            except WcsNotFoundError:
+                pass
+        """
+    )
+    assert "wcs_ext.transfer.settings" in loaded  # a client's tunables, read when it is made
+    unused = {
+        "wcs_ext.transfer.upload_plan",
+        "wcs_ext.transfer.upload_requests",
+        "wcs_ext.transfer.record",
+        "wcs_ext.transfer.pace",
+        "wcs_ext.transfer.partial_download",
+        "wcs_ext.transfer.sliced_partial",
+        "wcs_ext.protocol.checksum",
+        "wcs_ext.protocol.blocks",
+        "fastcrc",
+    }
+    assert not unused & loaded
+
+
+def test_the_transfer_modules_are_there_on_first_use() -> None:
+    import wcs_ext.protocol as protocol
+    import wcs_ext.transfer as transfer
+
+    assert transfer.record.__name__ == "wcs_ext.transfer.record"
+    assert protocol.blocks.__name__ == "wcs_ext.protocol.blocks"
+    assert transfer.TransferConfig.__name__ == "TransferConfig"  # the lazy names still work
+    with pytest.raises(AttributeError):
+        _ = transfer.no_such_module
+    with pytest.raises(AttributeError):
+        _ = protocol.no_such_module

@@ -8,7 +8,7 @@ The twins (``_async/client_core.py`` and its generated sync copy) add the send l
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
@@ -19,9 +19,13 @@ from ._version import __version__
 from .auth import management_auth
 from .config import WcsConfig
 from .errors import WcsClosedError
-from .protocol.signing import PutPolicy
 from .transfer.settings import TransferConfig, most_concurrency
-from .transfer.upload_plan import TokenSource
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from .protocol.signing import PutPolicy
+    from .transfer.upload_plan import TokenSource
 
 __all__ = ["USER_AGENT", "BaseClient", "Host", "httpx_settings", "max_connections"]
 

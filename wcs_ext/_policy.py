@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import protocol, transfer
 from ._settings_table import SETTINGS
 from .auth import credentials_of
 from .config import WcsConfig
 from .errors import WcsInputError
-from .protocol.signing import PutPolicy, upload_token
-from .transfer.upload_options import lifetime_of, policy_changes
-from .transfer.upload_plan import TokenSource
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from .protocol.signing import PutPolicy
+    from .transfer.upload_plan import TokenSource
 
 __all__ = ["policy_for_upload", "policy_from_config", "upload_tokens"]
 
@@ -41,7 +45,7 @@ def policy_from_config(
         policy: value for field, policy in _POLICY_SETTINGS if (value := getattr(config, field))
     }
     options.update({name: value for name, value in overrides.items() if value is not None})
-    return PutPolicy.for_object(
+    return protocol.signing.PutPolicy.for_object(
         bucket, key, lifetime=lifetime or config.deadline, now=now, **options
     )
 
@@ -63,8 +67,8 @@ def policy_for_upload(
     upload's bucket (then narrowed to ``bucket:key``) or ``bucket:key``.
     """
     options = options or {}
-    changes = policy_changes(options)
-    lifetime = lifetime_of(options)
+    changes = transfer.upload_options.policy_changes(options)
+    lifetime = transfer.upload_options.lifetime_of(options)
     if policy is None:
         base = policy_from_config(config, bucket, key, now=now, lifetime=lifetime)
     else:
@@ -100,6 +104,6 @@ def upload_tokens(
 
     def make() -> tuple[str, int]:
         made = policy_for_upload(config, bucket, key, policy=policy, options=options)
-        return upload_token(credentials, made), made.deadline
+        return protocol.signing.upload_token(credentials, made), made.deadline
 
-    return TokenSource(make)
+    return transfer.upload_plan.TokenSource(make)

@@ -12,12 +12,15 @@ import threading
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import protocol, transfer
 from .._retry import RetryBudget
-from ..protocol.checksum import Readable
-from ..transfer.pace import ConcurrencyTuner
-from ..transfer.readers import read_exactly
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from ..protocol.checksum import Readable
 
 __all__ = [
     "BytesReader",
@@ -95,14 +98,14 @@ class StreamReader:
     ``read(n)`` (read in a thread), an async iterable or an iterable of ``bytes``."""
 
     def __init__(self, source: Readable | AsyncIterable[bytes] | Iterable[bytes]) -> None:
-        self._stream = source if isinstance(source, Readable) else None
+        self._stream = source if isinstance(source, protocol.checksum.Readable) else None
         self._async = aiter(source) if isinstance(source, AsyncIterable) else None
         self._sync = iter(source) if self._stream is None and isinstance(source, Iterable) else None
         self._pending = b""
 
     async def read(self, size: int) -> bytes:
         if self._stream is not None:
-            return await asyncio.to_thread(read_exactly, self._stream, size)
+            return await asyncio.to_thread(transfer.readers.read_exactly, self._stream, size)
         parts, have = [self._pending], len(self._pending)
         while have < size:
             chunk = await self._next_chunk()
@@ -141,7 +144,7 @@ class WorkerPool:
         expected: int | None = None,
     ) -> None:
         most = max(workers, 1)
-        self._tuner = ConcurrencyTuner(limit=start or most, most=most)
+        self._tuner = transfer.pace.ConcurrencyTuner(limit=start or most, most=most)
         self._expected = expected
         self._running = 0
         self._gate = asyncio.Condition()

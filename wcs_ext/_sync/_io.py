@@ -12,12 +12,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import protocol, transfer
 from .._retry import RetryBudget
-from ..protocol.checksum import Readable
-from ..transfer.pace import ConcurrencyTuner
-from ..transfer.readers import read_exactly
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from ..protocol.checksum import Readable
 
 __all__ = [
     "BytesReader",
@@ -93,13 +96,13 @@ class StreamReader:
     ``read(n)`` or an iterable of ``bytes``."""
 
     def __init__(self, source: Readable | Iterable[bytes]) -> None:
-        self._stream = source if isinstance(source, Readable) else None
-        self._chunks = None if isinstance(source, Readable) else iter(source)
+        self._stream = source if isinstance(source, protocol.checksum.Readable) else None
+        self._chunks = None if isinstance(source, protocol.checksum.Readable) else iter(source)
         self._pending = b""
 
     def read(self, size: int) -> bytes:
         if self._stream is not None:
-            return read_exactly(self._stream, size)
+            return transfer.readers.read_exactly(self._stream, size)
         assert self._chunks is not None
         parts, have = [self._pending], len(self._pending)
         while have < size:
@@ -143,7 +146,9 @@ class WorkerPool:
         expected: int | None = None,
     ) -> None:
         self._workers = max(workers, 1)
-        self._tuner = ConcurrencyTuner(limit=start or self._workers, most=self._workers)
+        self._tuner = transfer.pace.ConcurrencyTuner(
+            limit=start or self._workers, most=self._workers
+        )
         self._expected = expected
         self._running = 0
         self._gate = threading.Condition()

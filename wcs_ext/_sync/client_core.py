@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
 from wcs_client.types import release
 
+from .. import transfer
 from .._base_client import BaseClient, Host, max_connections
 from .._hosts import Route
 from .._operation import Operation
@@ -25,9 +26,13 @@ from .._request_log import exchange_line, request_log
 from .._responses import Failure, next_delay, status_failure, transport_failure
 from .._retry import RetryPolicy
 from ..config import WcsConfig
-from ..transfer.controls import CancelSignal, RateOption, TransferControls
 from . import _io
 from .transfer.throttle import send_paced
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from ..transfer.controls import CancelSignal, RateOption, TransferControls
 
 __all__ = ["SyncClientCore"]
 
@@ -71,7 +76,9 @@ class SyncClientCore(BaseClient):
 
     def _controls(self, limit_rate: RateOption, cancel: CancelSignal | None) -> TransferControls:
         """The bandwidth bucket and cancel signal of one transfer call."""
-        return TransferControls.of(limit_rate, cancel, self._transfer_config.limit_rate)
+        return transfer.controls.TransferControls.of(
+            limit_rate, cancel, self._transfer_config.limit_rate
+        )
 
     def _log_exchange(self, response: httpx.Response) -> None:
         request_log.debug("%s", exchange_line(response))

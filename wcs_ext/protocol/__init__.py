@@ -5,4 +5,30 @@ the upload policy and both tokens (:mod:`.signing`), etag and CRC-64 (:mod:`.che
 the fmgr op grammar (:mod:`.fmgr_ops`) and the block plan with its acknowledgements
 (:mod:`.blocks`). The emulator imports nothing else of the client side, so the two can
 only agree on a byte because they share it here.
+
+Each module loads on first use (``protocol.checksum`` brings fastcrc): the client's
+transfer classes reach them as ``protocol.blocks.BlockSpan`` and do not pay for what
+a program never uses.
 """
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import blocks as blocks
+    from . import checksum as checksum
+    from . import encoding as encoding
+    from . import fmgr_ops as fmgr_ops
+    from . import media_types as media_types
+    from . import signing as signing
+
+_MODULES = frozenset({"blocks", "checksum", "encoding", "fmgr_ops", "media_types", "signing"})
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name not in _MODULES:
+        raise AttributeError(f"module 'wcs_ext.protocol' has no attribute {name!r}")
+    return importlib.import_module(f".{name}", __name__)

@@ -5,8 +5,10 @@ requests (:mod:`.upload_requests`), the plan and checks of a multipart upload
 (:mod:`.progress`). The I/O — the upload and download stories — is in
 ``wcs_ext/_async/transfer/`` and its generated sync twin.
 
-Names load on first use, so ``transfer.progress`` stays cheap to import (the CLI's
-progress bar needs it without the HTTP stack).
+Names and modules load on first use: ``transfer.progress`` stays cheap to import (the
+CLI's progress bar needs it without the HTTP stack), and the client's transfer classes
+reach what they use as ``transfer.record.BlockState``, so that a program that never
+uploads or downloads does not import the upload plan, the records or the tuner.
 """
 
 from __future__ import annotations
@@ -15,6 +17,24 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from . import bandwidth as bandwidth
+    from . import content_types as content_types
+    from . import controls as controls
+    from . import download_slices as download_slices
+    from . import file_lock as file_lock
+    from . import local_names as local_names
+    from . import low_speed as low_speed
+    from . import object_urls as object_urls
+    from . import pace as pace
+    from . import partial_download as partial_download
+    from . import progress as progress
+    from . import readers as readers
+    from . import record as record
+    from . import settings as settings
+    from . import sliced_partial as sliced_partial
+    from . import upload_options as upload_options
+    from . import upload_plan as upload_plan
+    from . import upload_requests as upload_requests
     from .partial_download import DownloadResult
     from .progress import ProgressCallback, TransferProgress
     from .settings import TransferConfig
@@ -37,7 +57,33 @@ __all__ = [
 ]
 
 
+_MODULES = frozenset(
+    {
+        "bandwidth",
+        "content_types",
+        "controls",
+        "download_slices",
+        "file_lock",
+        "local_names",
+        "low_speed",
+        "object_urls",
+        "pace",
+        "partial_download",
+        "progress",
+        "readers",
+        "record",
+        "settings",
+        "sliced_partial",
+        "upload_options",
+        "upload_plan",
+        "upload_requests",
+    }
+)
+
+
 def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'wcs_ext.transfer' has no attribute {name!r}")

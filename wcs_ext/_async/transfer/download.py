@@ -19,19 +19,22 @@ from __future__ import annotations
 
 import os
 import time
+from typing import TYPE_CHECKING
 
 import httpx
 
+from ... import transfer
 from ..._responses import status_failure, transport_failure
 from ...errors import WcsTimeoutError
-from ...transfer.controls import CancelSignal, RateOption, TransferControls
-from ...transfer.download_slices import sliced_size
-from ...transfer.low_speed import LowSpeedGuard
-from ...transfer.partial_download import DownloadResult, PartialDownload
-from ...transfer.progress import ProgressCallback, ProgressTracker
-from ...transfer.sliced_partial import ObjectChanged, SlicedPartial
 from .slices import AsyncSlicedDownloads
 from .throttle import paced
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from ...transfer.controls import CancelSignal, RateOption, TransferControls
+    from ...transfer.partial_download import DownloadResult, PartialDownload
+    from ...transfer.progress import ProgressCallback, ProgressTracker
 
 __all__ = ["AsyncDownloads"]
 
@@ -75,13 +78,13 @@ class AsyncDownloads(AsyncSlicedDownloads):
         """
         controls = self._controls(limit_rate, cancel)
         threshold = self._transfer_config.download_parallel_threshold
-        with PartialDownload(url, dest, resume=resume) as partial:
-            tracker = ProgressTracker(progress, None, done=partial.have)
-            sliced = SlicedPartial.resume(partial) if resume else None
+        with transfer.partial_download.PartialDownload(url, dest, resume=resume) as partial:
+            tracker = transfer.progress.ProgressTracker(progress, None, done=partial.have)
+            sliced = transfer.sliced_partial.SlicedPartial.resume(partial) if resume else None
             if sliced is not None:
                 try:
                     return await self._download_in_slices(sliced, tracker, None, controls)
-                except ObjectChanged:
+                except transfer.sliced_partial.ObjectChanged:
                     partial.restart()
                     threshold = 0  # in one stream from now on: see the module
             return await self._download_stream(partial, tracker, threshold, controls)
@@ -115,7 +118,11 @@ class AsyncDownloads(AsyncSlicedDownloads):
                         await self._wait_to_retry(failure, self._retry, retries_taken, controls)
                         retries_taken += 1
                         continue
-                    size = None if partial.have else sliced_size(response, threshold)
+                    size = (
+                        None
+                        if partial.have
+                        else transfer.download_slices.sliced_size(response, threshold)
+                    )
                     if size is not None:
                         answered_in = time.monotonic() - asked_at  # the headers' round trip
                         result = await self._slices_from(
@@ -125,7 +132,7 @@ class AsyncDownloads(AsyncSlicedDownloads):
                             return result
                         threshold = 0  # the object changed: in one stream from now on
                         continue
-                    guard = LowSpeedGuard(
+                    guard = transfer.low_speed.LowSpeedGuard(
                         what,
                         limit=controls.speed_floor(self.config.low_speed_limit, 1),
                         period=self.config.low_speed_time,
@@ -172,8 +179,8 @@ class AsyncDownloads(AsyncSlicedDownloads):
         ``answered_in`` seconds after it was asked for); None when a slice found the
         object changed (everything kept is dropped)."""
         try:
-            sliced = SlicedPartial.start(partial, response, size)
+            sliced = transfer.sliced_partial.SlicedPartial.start(partial, response, size)
             return await self._download_in_slices(sliced, tracker, response, controls, answered_in)
-        except ObjectChanged:
+        except transfer.sliced_partial.ObjectChanged:
             partial.restart()
             return None

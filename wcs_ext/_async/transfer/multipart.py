@@ -24,32 +24,27 @@ import logging
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
+from ... import protocol, transfer
 from ...errors import WcsAPIError, WcsConflictError, WcsInputError
 from ...models import UploadResult
-from ...protocol.blocks import BlockAck, BlockSpan, new_upload_batch
-from ...protocol.checksum import EtagHasher
-from ...protocol.signing import PutPolicy
-from ...transfer.content_types import content_type_for
-from ...transfer.controls import NO_CONTROLS, TransferControls
-from ...transfer.progress import ProgressCallback, ProgressTracker
-from ...transfer.record import BlockState
-from ...transfer.upload_plan import (
-    FileUpload,
-    TokenSource,
-    UploadJob,
-    check_ack,
-    ctx_lost,
-    etag_of,
-    prepare_file_upload,
-    verify_hash,
-)
-from ...transfer.upload_requests import UploadRequests
 from .._io import BytesReader, FileReader, StreamReader, WorkerPool
 from ..client_core import AsyncClientCore
 from ..resources.objects import stat_operation
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from ...protocol.blocks import BlockAck, BlockSpan
+    from ...protocol.signing import PutPolicy
+    from ...transfer.controls import TransferControls
+    from ...transfer.progress import ProgressCallback
+    from ...transfer.record import BlockState
+    from ...transfer.upload_plan import FileUpload, TokenSource, UploadJob
+    from ...transfer.upload_requests import UploadRequests
 
 __all__ = ["AsyncMultipartUploads"]
 
@@ -70,9 +65,11 @@ class AsyncMultipartUploads(AsyncClientCore):
         """The upload calls of one upload of ``key``: with the type its options force, or
         the one its key implies (unless guessing is off), or none."""
         config = self._transfer_config
-        return UploadRequests(
+        return transfer.upload_requests.UploadRequests(
             traffic_limit=config.traffic_limit,
-            content_type=content_type_for(key, options or {}, guess=config.guess_mime_type),
+            content_type=transfer.content_types.content_type_for(
+                key, options or {}, guess=config.guess_mime_type
+            ),
         )
 
     async def _multipart_file(
@@ -85,12 +82,12 @@ class AsyncMultipartUploads(AsyncClientCore):
         progress: ProgressCallback | None,
         policy: PutPolicy | None = None,
         options: Mapping[str, object] | None = None,
-        controls: TransferControls = NO_CONTROLS,
+        controls: TransferControls = transfer.controls.NO_CONTROLS,
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
         requests = self._requests_for(key, options)
         for attempt in range(2):
-            upload = prepare_file_upload(
+            upload = transfer.upload_plan.prepare_file_upload(
                 self._transfer_config,
                 path=path,
                 bucket=bucket,
@@ -107,7 +104,7 @@ class AsyncMultipartUploads(AsyncClientCore):
                 try:
                     return await self._finish(upload.job, upload.size, states)
                 except WcsAPIError as exc:
-                    if attempt or not ctx_lost(exc):
+                    if attempt or not transfer.upload_plan.ctx_lost(exc):
                         raise
                     # mkfile: the server no longer holds blocks the record says it has
                     # (they expired): forget the record and send everything once more.
@@ -154,7 +151,7 @@ class AsyncMultipartUploads(AsyncClientCore):
                 states[block.index] = await self._send_chunks(job, block, resumed, reader, pool)
                 return
             except WcsAPIError as exc:
-                if not ctx_lost(exc) or restarts >= MAX_BLOCK_RESTARTS:
+                if not transfer.upload_plan.ctx_lost(exc) or restarts >= MAX_BLOCK_RESTARTS:
                     raise
                 restarts += 1
                 resumed = None  # the server lost the block: send it whole again
@@ -167,7 +164,7 @@ class AsyncMultipartUploads(AsyncClientCore):
         reader: FileReader | BytesReader,
         pool: WorkerPool,
     ) -> BlockState:
-        hasher = EtagHasher()
+        hasher = protocol.checksum.EtagHasher()
         offset, ctx = 0, ""
         if resumed is not None and resumed.size == block.size:
             # The server holds resumed.acked bytes: hash them again (a read, not an upload).
@@ -201,7 +198,7 @@ class AsyncMultipartUploads(AsyncClientCore):
                 offset += size
                 ctx = ack.ctx
                 done = offset == block.size
-                state = BlockState(
+                state = transfer.record.BlockState(
                     ctx=ctx,
                     acked=offset,
                     size=block.size,
@@ -216,7 +213,7 @@ class AsyncMultipartUploads(AsyncClientCore):
                     await pool.opened(seconds)
                 await pool.acknowledged(size, None if opening else seconds)
         except WcsAPIError as exc:
-            if ctx_lost(exc):
+            if transfer.upload_plan.ctx_lost(exc):
                 # Bytes counted for this block are gone from the server: take them back.
                 job.progress.add(-counted)
                 if job.record is not None:
@@ -237,7 +234,7 @@ class AsyncMultipartUploads(AsyncClientCore):
             op = job.requests.put_chunk(token, job.batch, ctx, offset, chunk)
             retry = job.config.retries.bput
         ack = await self._run(op, retry, job.controls)
-        check_ack(ack, chunk, offset + len(chunk), op.what)
+        transfer.upload_plan.check_ack(ack, chunk, offset + len(chunk), op.what)
         return ack
 
     async def _finish(self, job: UploadJob, size: int, states: list[BlockState]) -> UploadResult:
@@ -250,7 +247,7 @@ class AsyncMultipartUploads(AsyncClientCore):
             size=size,
             ctxs=[state.ctx for state in states],
         )
-        local_etag = etag_of(states)
+        local_etag = transfer.upload_plan.etag_of(states)
         try:
             answer = await self._run(op, job.config.retries.mkfile, job.controls)
         except WcsConflictError as conflict:
@@ -271,7 +268,7 @@ class AsyncMultipartUploads(AsyncClientCore):
                 bucket=job.bucket, key=job.key, hash=local_etag, size=size,
                 request_id=conflict.request_id,
             )  # fmt: skip
-        result = verify_hash(answer, local_etag)
+        result = transfer.upload_plan.verify_hash(answer, local_etag)
         if job.record is not None:
             job.record.delete()
         return result
@@ -285,26 +282,26 @@ class AsyncMultipartUploads(AsyncClientCore):
         progress: ProgressCallback | None,
         tokens: TokenSource,
         requests: UploadRequests,
-        controls: TransferControls = NO_CONTROLS,
+        controls: TransferControls = transfer.controls.NO_CONTROLS,
     ) -> UploadResult:
         """Blocks of a stream, each read while earlier ones are sent: at most
         ``max_in_flight`` blocks are in memory besides the one being read."""
         config = self._transfer_config
-        job = UploadJob(
+        job = transfer.upload_plan.UploadJob(
             bucket=bucket,
             key=key,
             requests=requests,
             tokens=tokens,
-            batch=new_upload_batch(),
+            batch=protocol.blocks.new_upload_batch(),
             config=config,
-            progress=ProgressTracker(progress, None),
+            progress=transfer.progress.ProgressTracker(progress, None),
             controls=controls,
         )
         states: dict[int, BlockState] = {}
         total, index, data = 0, 0, first
         async with WorkerPool(config.concurrency) as pool:  # whole blocks: never wider
             while data:
-                block = BlockSpan(index, total, len(data))
+                block = protocol.blocks.BlockSpan(index, total, len(data))
                 blocks = BytesReader(data, total)
                 await pool.submit(self._send_block, job, block, None, blocks, pool, states)
                 total, index = total + len(data), index + 1

@@ -12,19 +12,21 @@ purges. An object that fits in one block goes as one form upload at commit.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import httpx
 
+from ... import protocol, transfer
 from ..._operation import Operation
 from ...errors import WcsAPIError, WcsInputError
 from ...models import UploadResult
-from ...protocol.blocks import BlockSpan, new_upload_batch
-from ...protocol.checksum import EtagHasher
-from ...transfer.progress import ProgressTracker
-from ...transfer.record import BlockState
-from ...transfer.upload_plan import UploadJob, verify_hash
 from .._io import BytesReader, WorkerPool
 from .multipart import AsyncMultipartUploads
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from ...transfer.record import BlockState
 
 __all__ = ["AsyncObjectIO", "AsyncObjectWriter"]
 
@@ -61,14 +63,14 @@ class AsyncObjectWriter:
         config = client._transfer_config
         self.block_size = config.block_size
         self._client = client
-        self._job = UploadJob(
+        self._job = transfer.upload_plan.UploadJob(
             bucket=bucket,
             key=key,
             requests=client._requests_for(key, None),
             tokens=client._upload_tokens(bucket, key, options={"overwrite": 1 if overwrite else 0}),
-            batch=new_upload_batch(),
+            batch=protocol.blocks.new_upload_batch(),
             config=config,
-            progress=ProgressTracker(None, None),
+            progress=transfer.progress.ProgressTracker(None, None),
         )
         self._states: dict[int, BlockState] = {}
         self._sent = 0
@@ -89,7 +91,7 @@ class AsyncObjectWriter:
 
     async def _send(self, data: bytes) -> None:
         self._refuse_if_broken()
-        block = BlockSpan(len(self._states), self._sent, len(data))
+        block = protocol.blocks.BlockSpan(len(self._states), self._sent, len(data))
         try:
             # One block at a time, its chunks in order: a pool of one runs them.
             async with WorkerPool(1) as pool:
@@ -131,9 +133,9 @@ class AsyncObjectWriter:
             job.tokens.token(), job.bucket, job.key, io.BytesIO(data), len(data)
         )
         result = await self._client._run(op, job.config.retries.form)
-        hasher = EtagHasher()
+        hasher = protocol.checksum.EtagHasher()
         hasher.update(data)
-        return verify_hash(result, hasher.etag())
+        return transfer.upload_plan.verify_hash(result, hasher.etag())
 
 
 class AsyncObjectIO(AsyncMultipartUploads):

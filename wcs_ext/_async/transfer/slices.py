@@ -16,20 +16,25 @@ The first slice that fails for good stops the others; what they wrote stays for 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import httpx
 
+from ... import transfer
 from ..._responses import Failure, status_failure, transport_failure
 from ...errors import WcsTimeoutError
-from ...transfer.controls import TransferControls
-from ...transfer.download_slices import Slice, SliceCursor, pieces_per_slice
-from ...transfer.low_speed import LowSpeedGuard
-from ...transfer.partial_download import DownloadResult
-from ...transfer.progress import ProgressTracker
-from ...transfer.sliced_partial import SlicedPartial
 from .._io import FileWriter, WorkerPool
 from ..client_core import AsyncClientCore
 from .throttle import take
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from ...transfer.controls import TransferControls
+    from ...transfer.download_slices import Slice, SliceCursor
+    from ...transfer.partial_download import DownloadResult
+    from ...transfer.progress import ProgressTracker
+    from ...transfer.sliced_partial import SlicedPartial
 
 __all__ = ["AsyncSlicedDownloads"]
 
@@ -49,7 +54,7 @@ class AsyncSlicedDownloads(AsyncClientCore):
         object from its first byte, if one is open, its headers ``first_answered_in``
         seconds after it was asked for), then check and rename."""
         config = self._transfer_config
-        per_slice = pieces_per_slice(
+        per_slice = transfer.download_slices.pieces_per_slice(
             sliced.size, config.download_slice_size, config.max_concurrency
         )
         tracker.add(sliced.resumed_from - tracker.done)
@@ -81,7 +86,7 @@ class AsyncSlicedDownloads(AsyncClientCore):
         controls: TransferControls,
     ) -> None:
         what = f"download {sliced.url}"
-        cursor = SliceCursor(part, what, sliced.piece_done)
+        cursor = transfer.download_slices.SliceCursor(part, what, sliced.piece_done)
         retries_taken = 0  # failures before a byte of an answer, with the retry policy
         continued = 0  # cuts and crawls after some bytes, with a narrower Range
         while not cursor.done:
@@ -166,7 +171,9 @@ class AsyncSlicedDownloads(AsyncClientCore):
         floor = controls.speed_floor(
             self.config.low_speed_limit, self._transfer_config.max_concurrency
         )
-        guard = LowSpeedGuard(cursor.what, limit=floor, period=self.config.low_speed_time)
+        guard = transfer.low_speed.LowSpeedGuard(
+            cursor.what, limit=floor, period=self.config.low_speed_time
+        )
         sent_at, carried = time.monotonic(), 0
         async for received in response.aiter_bytes():
             await pool.checkpoint()

@@ -7,20 +7,24 @@ import io
 import os
 from collections.abc import AsyncIterable, Iterable, Mapping
 from pathlib import Path
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
+from ... import protocol, transfer
 from ...errors import WcsInputError
 from ...models import UploadResult
-from ...protocol.checksum import EtagHasher, Readable
-from ...protocol.signing import PutPolicy
-from ...transfer.controls import CancelSignal, RateOption, TransferControls
-from ...transfer.progress import ProgressCallback, ProgressTracker
-from ...transfer.readers import EtagFile
-from ...transfer.upload_options import UploadOptions
-from ...transfer.upload_plan import TokenSource, local_file, verify_hash
-from ...transfer.upload_requests import UploadRequests
 from .._io import StreamReader
 from .multipart import AsyncMultipartUploads
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from ...protocol.checksum import Readable
+    from ...protocol.signing import PutPolicy
+    from ...transfer.controls import CancelSignal, RateOption, TransferControls
+    from ...transfer.progress import ProgressCallback
+    from ...transfer.upload_options import UploadOptions
+    from ...transfer.upload_plan import TokenSource
+    from ...transfer.upload_requests import UploadRequests
 
 __all__ = ["AsyncUploads"]
 
@@ -119,7 +123,7 @@ class AsyncUploads(AsyncMultipartUploads):
         options: Mapping[str, object],
         controls: TransferControls,
     ) -> UploadResult:
-        file = local_file(path)
+        file = transfer.upload_plan.local_file(path)
         size = file.stat().st_size
         if size > threshold and size > 0:
             return await self._multipart_file(
@@ -145,7 +149,7 @@ class AsyncUploads(AsyncMultipartUploads):
     ) -> UploadResult:
         """One form POST (``/file/upload``), streamed from disk and hashed as it is sent.
         ``policy`` and ``options``: this upload's policy (see the class)."""
-        file = local_file(path)
+        file = transfer.upload_plan.local_file(path)
         return await self._simple_file(
             file, bucket, key_for(path, key), progress, policy, options,
             self._controls(limit_rate, cancel),
@@ -164,8 +168,8 @@ class AsyncUploads(AsyncMultipartUploads):
         tokens = self._upload_tokens(bucket, key, policy, options)
         requests = self._requests_for(key, options)
         size = file.stat().st_size
-        tracker = ProgressTracker(progress, size)
-        with EtagFile(os.fspath(file), size=size, progress=tracker) as stream:
+        tracker = transfer.progress.ProgressTracker(progress, size)
+        with transfer.readers.EtagFile(os.fspath(file), size=size, progress=tracker) as stream:
             if size == 0 and os.pread(stream.fileno(), 1, 0):
                 # procfs and sysfs files say 0 bytes and have content: no length to declare.
                 raise WcsInputError(
@@ -176,7 +180,7 @@ class AsyncUploads(AsyncMultipartUploads):
             result = await self._run(op, self._transfer_config.retries.form, controls)
             if stream.hasher.bytes_hashed != size:
                 raise WcsInputError(f"{file} changed while it was being uploaded")
-            return verify_hash(result, stream.hasher.etag())
+            return transfer.upload_plan.verify_hash(result, stream.hasher.etag())
 
     async def multipart_upload(
         self,
@@ -255,7 +259,7 @@ class AsyncUploads(AsyncMultipartUploads):
             )
         op = requests.form_upload(tokens.token(), bucket, key, io.BytesIO(first), len(first))
         result = await self._run(op, self._transfer_config.retries.form, controls)
-        ProgressTracker(progress, len(first)).add(len(first))
-        hasher = EtagHasher()
+        transfer.progress.ProgressTracker(progress, len(first)).add(len(first))
+        hasher = protocol.checksum.EtagHasher()
         hasher.update(first)
-        return verify_hash(result, hasher.etag())
+        return transfer.upload_plan.verify_hash(result, hasher.etag())

@@ -26,32 +26,27 @@ import logging
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
+from ... import protocol, transfer
 from ...errors import WcsAPIError, WcsConflictError, WcsInputError
 from ...models import UploadResult
-from ...protocol.blocks import BlockAck, BlockSpan, new_upload_batch
-from ...protocol.checksum import EtagHasher
-from ...protocol.signing import PutPolicy
-from ...transfer.content_types import content_type_for
-from ...transfer.controls import NO_CONTROLS, TransferControls
-from ...transfer.progress import ProgressCallback, ProgressTracker
-from ...transfer.record import BlockState
-from ...transfer.upload_plan import (
-    FileUpload,
-    TokenSource,
-    UploadJob,
-    check_ack,
-    ctx_lost,
-    etag_of,
-    prepare_file_upload,
-    verify_hash,
-)
-from ...transfer.upload_requests import UploadRequests
 from .._io import BytesReader, FileReader, StreamReader, WorkerPool
 from ..client_core import SyncClientCore
 from ..resources.objects import stat_operation
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from ...protocol.blocks import BlockAck, BlockSpan
+    from ...protocol.signing import PutPolicy
+    from ...transfer.controls import TransferControls
+    from ...transfer.progress import ProgressCallback
+    from ...transfer.record import BlockState
+    from ...transfer.upload_plan import FileUpload, TokenSource, UploadJob
+    from ...transfer.upload_requests import UploadRequests
 
 __all__ = ["SyncMultipartUploads"]
 
@@ -72,9 +67,11 @@ class SyncMultipartUploads(SyncClientCore):
         """The upload calls of one upload of ``key``: with the type its options force, or
         the one its key implies (unless guessing is off), or none."""
         config = self._transfer_config
-        return UploadRequests(
+        return transfer.upload_requests.UploadRequests(
             traffic_limit=config.traffic_limit,
-            content_type=content_type_for(key, options or {}, guess=config.guess_mime_type),
+            content_type=transfer.content_types.content_type_for(
+                key, options or {}, guess=config.guess_mime_type
+            ),
         )
 
     def _multipart_file(
@@ -87,12 +84,12 @@ class SyncMultipartUploads(SyncClientCore):
         progress: ProgressCallback | None,
         policy: PutPolicy | None = None,
         options: Mapping[str, object] | None = None,
-        controls: TransferControls = NO_CONTROLS,
+        controls: TransferControls = transfer.controls.NO_CONTROLS,
     ) -> UploadResult:
         tokens = self._upload_tokens(bucket, key, policy, options)
         requests = self._requests_for(key, options)
         for attempt in range(2):
-            upload = prepare_file_upload(
+            upload = transfer.upload_plan.prepare_file_upload(
                 self._transfer_config,
                 path=path,
                 bucket=bucket,
@@ -109,7 +106,7 @@ class SyncMultipartUploads(SyncClientCore):
                 try:
                     return self._finish(upload.job, upload.size, states)
                 except WcsAPIError as exc:
-                    if attempt or not ctx_lost(exc):
+                    if attempt or not transfer.upload_plan.ctx_lost(exc):
                         raise
                     # mkfile: the server no longer holds blocks the record says it has
                     # (they expired): forget the record and send everything once more.
@@ -156,7 +153,7 @@ class SyncMultipartUploads(SyncClientCore):
                 states[block.index] = self._send_chunks(job, block, resumed, reader, pool)
                 return
             except WcsAPIError as exc:
-                if not ctx_lost(exc) or restarts >= MAX_BLOCK_RESTARTS:
+                if not transfer.upload_plan.ctx_lost(exc) or restarts >= MAX_BLOCK_RESTARTS:
                     raise
                 restarts += 1
                 resumed = None  # the server lost the block: send it whole again
@@ -169,7 +166,7 @@ class SyncMultipartUploads(SyncClientCore):
         reader: FileReader | BytesReader,
         pool: WorkerPool,
     ) -> BlockState:
-        hasher = EtagHasher()
+        hasher = protocol.checksum.EtagHasher()
         offset, ctx = 0, ""
         if resumed is not None and resumed.size == block.size:
             # The server holds resumed.acked bytes: hash them again (a read, not an upload).
@@ -203,7 +200,7 @@ class SyncMultipartUploads(SyncClientCore):
                 offset += size
                 ctx = ack.ctx
                 done = offset == block.size
-                state = BlockState(
+                state = transfer.record.BlockState(
                     ctx=ctx,
                     acked=offset,
                     size=block.size,
@@ -218,7 +215,7 @@ class SyncMultipartUploads(SyncClientCore):
                     pool.opened(seconds)
                 pool.acknowledged(size, None if opening else seconds)
         except WcsAPIError as exc:
-            if ctx_lost(exc):
+            if transfer.upload_plan.ctx_lost(exc):
                 # Bytes counted for this block are gone from the server: take them back.
                 job.progress.add(-counted)
                 if job.record is not None:
@@ -239,7 +236,7 @@ class SyncMultipartUploads(SyncClientCore):
             op = job.requests.put_chunk(token, job.batch, ctx, offset, chunk)
             retry = job.config.retries.bput
         ack = self._run(op, retry, job.controls)
-        check_ack(ack, chunk, offset + len(chunk), op.what)
+        transfer.upload_plan.check_ack(ack, chunk, offset + len(chunk), op.what)
         return ack
 
     def _finish(self, job: UploadJob, size: int, states: list[BlockState]) -> UploadResult:
@@ -252,7 +249,7 @@ class SyncMultipartUploads(SyncClientCore):
             size=size,
             ctxs=[state.ctx for state in states],
         )
-        local_etag = etag_of(states)
+        local_etag = transfer.upload_plan.etag_of(states)
         try:
             answer = self._run(op, job.config.retries.mkfile, job.controls)
         except WcsConflictError as conflict:
@@ -273,7 +270,7 @@ class SyncMultipartUploads(SyncClientCore):
                 bucket=job.bucket, key=job.key, hash=local_etag, size=size,
                 request_id=conflict.request_id,
             )  # fmt: skip
-        result = verify_hash(answer, local_etag)
+        result = transfer.upload_plan.verify_hash(answer, local_etag)
         if job.record is not None:
             job.record.delete()
         return result
@@ -287,26 +284,26 @@ class SyncMultipartUploads(SyncClientCore):
         progress: ProgressCallback | None,
         tokens: TokenSource,
         requests: UploadRequests,
-        controls: TransferControls = NO_CONTROLS,
+        controls: TransferControls = transfer.controls.NO_CONTROLS,
     ) -> UploadResult:
         """Blocks of a stream, each read while earlier ones are sent: at most
         ``max_in_flight`` blocks are in memory besides the one being read."""
         config = self._transfer_config
-        job = UploadJob(
+        job = transfer.upload_plan.UploadJob(
             bucket=bucket,
             key=key,
             requests=requests,
             tokens=tokens,
-            batch=new_upload_batch(),
+            batch=protocol.blocks.new_upload_batch(),
             config=config,
-            progress=ProgressTracker(progress, None),
+            progress=transfer.progress.ProgressTracker(progress, None),
             controls=controls,
         )
         states: dict[int, BlockState] = {}
         total, index, data = 0, 0, first
         with WorkerPool(config.concurrency) as pool:  # whole blocks: never wider
             while data:
-                block = BlockSpan(index, total, len(data))
+                block = protocol.blocks.BlockSpan(index, total, len(data))
                 blocks = BytesReader(data, total)
                 pool.submit(self._send_block, job, block, None, blocks, pool, states)
                 total, index = total + len(data), index + 1

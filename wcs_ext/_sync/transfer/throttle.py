@@ -13,13 +13,18 @@ between them: a cancel is noticed within :data:`CANCEL_CHECK` seconds even at a 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 
 from wcs_client.types import RequestArgs
 
-from ...transfer.controls import TransferControls
 from .. import _io
+
+if TYPE_CHECKING:
+    # Names for annotations; at run time these modules load on first use
+    # (``transfer.record.BlockState``): a program that never transfers skips them.
+    from ...transfer.controls import TransferControls
 
 __all__ = ["CANCEL_CHECK", "PacedStream", "paced", "send_paced", "take"]
 
