@@ -24,21 +24,29 @@ def tops(modules: set[str]) -> set[str]:
     return {name.split(".")[0] for name in modules}
 
 
-def test_a_client_and_its_call_do_not_import_a_terminal_toolkit() -> None:
+A_STAT = """
+from wcs_ext import Wcs, WcsConfig, WcsNotFoundError
+import httpx  # after wcs_ext, as any program that uses wcs_ext's transport option
+missing = httpx.MockTransport(lambda request: httpx.Response(404, json={"code": 404}))
+config = WcsConfig(access_key="ak", secret_key="sk", mgr_url="http://wcs.test")
+with Wcs(config, transport=missing) as wcs:
+    try:
+        wcs.stat("b", "k")
+    except WcsNotFoundError:
+        pass
+"""
+"""A program that makes a client and one call: a stat, answered 404 by a mock."""
+
+
+@pytest.fixture(scope="module")
+def after_a_stat() -> set[str]:
+    """The modules :data:`A_STAT` loaded, run once for the tests that look at them."""
+    return loaded_after(A_STAT)
+
+
+def test_a_client_and_its_call_do_not_import_a_terminal_toolkit(after_a_stat: set[str]) -> None:
     # httpx imports its own command line (click, rich, pygments) unless it is deferred.
-    loaded = loaded_after(
-        """
-        from wcs_ext import Wcs, WcsConfig, WcsNotFoundError
-        import httpx  # after wcs_ext, as any program that uses wcs_ext's transport option
-        missing = httpx.MockTransport(lambda request: httpx.Response(404, json={"code": 404}))
-        config = WcsConfig(access_key="ak", secret_key="sk", mgr_url="http://wcs.test")
-        with Wcs(config, transport=missing) as wcs:
-            try:
-                wcs.stat("b", "k")
-            except WcsNotFoundError:
-                pass
-        """
-    )
+    loaded = after_a_stat
     assert "httpx" in loaded
     assert not tops(loaded) & {"click", "rich", "pygments"}
 
@@ -97,20 +105,8 @@ def test_filters_are_loaded_by_the_runs_that_filter() -> None:
     assert "pathspec" not in tops(loaded)
 
 
-def test_a_call_imports_only_its_own_endpoint() -> None:
-    loaded = loaded_after(
-        """
-        from wcs_ext import Wcs, WcsConfig, WcsNotFoundError
-        import httpx
-        missing = httpx.MockTransport(lambda request: httpx.Response(404, json={"code": 404}))
-        config = WcsConfig(access_key="ak", secret_key="sk", mgr_url="http://wcs.test")
-        with Wcs(config, transport=missing) as wcs:
-            try:
-                wcs.stat("b", "k")
-            except WcsNotFoundError:
-                pass
-        """
-    )
+def test_a_call_imports_only_its_own_endpoint(after_a_stat: set[str]) -> None:
+    loaded = after_a_stat
     endpoints = {name for name in loaded if name.startswith("wcs_client.api.")}
     assert endpoints == {"wcs_client.api.manage", "wcs_client.api.manage.stat_object"}
     models = {name for name in loaded if name.startswith("wcs_client.models.")}
@@ -123,20 +119,8 @@ def test_the_command_line_loads_the_many_file_machinery_only_for_its_runs() -> N
     assert not {name for name in loaded if name.startswith("wcs_ext.bulk")}
 
 
-def test_a_stat_loads_no_transfer_machinery() -> None:
-    loaded = loaded_after(
-        """
-        from wcs_ext import Wcs, WcsConfig, WcsNotFoundError
-        import httpx
-        missing = httpx.MockTransport(lambda request: httpx.Response(404, json={"code": 404}))
-        config = WcsConfig(access_key="ak", secret_key="sk", mgr_url="http://wcs.test")
-        with Wcs(config, transport=missing) as wcs:
-            try:
-                wcs.stat("b", "k")
-            except WcsNotFoundError:
-                pass
-        """
-    )
+def test_a_stat_loads_no_transfer_machinery(after_a_stat: set[str]) -> None:
+    loaded = after_a_stat
     assert "wcs_ext.transfer.settings" in loaded  # a client's tunables, read when it is made
     unused = {
         "wcs_ext.transfer.upload_plan",
@@ -153,13 +137,23 @@ def test_a_stat_loads_no_transfer_machinery() -> None:
 
 
 def test_the_transfer_modules_are_there_on_first_use() -> None:
-    import wcs_ext.protocol as protocol
-    import wcs_ext.transfer as transfer
+    loaded = loaded_after(
+        """
+        import sys
+        import wcs_ext.protocol as protocol
+        import wcs_ext.transfer as transfer
 
-    assert transfer.record.__name__ == "wcs_ext.transfer.record"
-    assert protocol.blocks.__name__ == "wcs_ext.protocol.blocks"
-    assert transfer.TransferConfig.__name__ == "TransferConfig"  # the lazy names still work
-    with pytest.raises(AttributeError):
-        _ = transfer.no_such_module
-    with pytest.raises(AttributeError):
-        _ = protocol.no_such_module
+        assert "wcs_ext.transfer.record" not in sys.modules
+        assert transfer.record.__name__ == "wcs_ext.transfer.record"
+        assert protocol.blocks.__name__ == "wcs_ext.protocol.blocks"
+        assert transfer.TransferConfig.__name__ == "TransferConfig"  # the lazy names too
+        for package in (transfer, protocol):
+            try:
+                package.no_such_module
+            except AttributeError:
+                pass
+            else:
+                raise AssertionError(package.__name__)
+        """
+    )
+    assert {"wcs_ext.transfer.record", "wcs_ext.protocol.blocks"} <= loaded

@@ -88,15 +88,6 @@ def _submitted(state: CliState, job: Job, wait: bool, status_cmd: str) -> None:
         raise WcsError(f"job {job.persistent_id} finished with failures")
 
 
-def _flags(state: CliState) -> dict[str, object]:
-    config = state.config()
-    return {
-        "notify_url": config.notifyurl,
-        "separate": bool(config.separate),
-        "force": bool(config.force),
-    }
-
-
 @click.command("deletePrefix", epilog=_JOB_OPTIONS)
 @click.argument("bucket_url", metavar="wcs://BUCKET")
 @click.argument("prefix")

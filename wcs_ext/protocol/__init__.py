@@ -25,10 +25,12 @@ if TYPE_CHECKING:
     from . import media_types as media_types
     from . import signing as signing
 
-_MODULES = frozenset({"blocks", "checksum", "encoding", "fmgr_ops", "media_types", "signing"})
-
 
 def __getattr__(name: str) -> ModuleType:
-    if name not in _MODULES:
-        raise AttributeError(f"module 'wcs_ext.protocol' has no attribute {name!r}")
-    return importlib.import_module(f".{name}", __name__)
+    """``protocol.checksum`` and the like: the module of that name here, imported now."""
+    try:
+        return importlib.import_module(f".{name}", __name__)
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{name}":
+            raise  # the module exists, and something it imports does not
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

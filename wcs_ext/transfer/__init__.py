@@ -14,6 +14,7 @@ uploads or downloads does not import the upload plan, the records or the tuner.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -57,36 +58,20 @@ __all__ = [
 ]
 
 
-_MODULES = frozenset(
-    {
-        "bandwidth",
-        "content_types",
-        "controls",
-        "download_slices",
-        "file_lock",
-        "local_names",
-        "low_speed",
-        "object_urls",
-        "pace",
-        "partial_download",
-        "progress",
-        "readers",
-        "record",
-        "settings",
-        "sliced_partial",
-        "upload_options",
-        "upload_plan",
-        "upload_requests",
-    }
-)
-
-
 def __getattr__(name: str) -> Any:
-    if name in _MODULES:
-        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module 'wcs_ext.transfer' has no attribute {name!r}")
+        return _submodule(name)
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
+
+
+def _submodule(name: str) -> ModuleType:
+    """``transfer.record`` and the like: the module of that name here, imported now."""
+    try:
+        return importlib.import_module(f".{name}", __name__)
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{name}":
+            raise  # the module exists, and something it imports does not
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
