@@ -167,9 +167,12 @@ def test_bad_config_file_names_key_and_file(files: Path) -> None:
 
 
 def test_help_teaches_with_examples(files: Path) -> None:
+    import click
+
     from wcs_ext.cli import cli
 
-    commands = [[name] for name in cli.commands] + [["token", "upload"], ["token", "manage"]]
+    names = cli.list_commands(click.Context(cli))
+    commands = [[name] for name in names] + [["token", "upload"], ["token", "manage"]]
     for args in ([], *commands):
         result = wcs_ext(*args, "--help", cwd=files)
         assert result.returncode == 0, args

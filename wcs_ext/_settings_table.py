@@ -183,7 +183,10 @@ def setting(
 # the table
 
 
-@attrs.frozen(kw_only=True)
+# No methods of its own: WcsConfig, the only class made from it, writes __init__,
+# __repr__ and __eq__ for all the fields once (making them here too cost every program
+# about 3 ms at start-up).
+@attrs.frozen(kw_only=True, init=False, repr=False, eq=False)
 class WcsConfigFields:
     """The fields of :class:`~wcs_ext.config.WcsConfig`, one per setting, in the order
     of §8.2. WcsConfig adds validation, loading and writing."""

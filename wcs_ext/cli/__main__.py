@@ -1,5 +1,5 @@
 """``python -m wcs_ext.cli``: the same as the ``wcs-ext`` command."""
 
-from ._app import main
+from . import main
 
 main()

@@ -12,12 +12,12 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from .._settings_table import option_settings
-from . import jobs, listing, live, objects, sync_cmd, transfers
+from ._commands import LazyCommands
 from ._compat import normalize_argv
 from ._context import CliState, Interrupted, StoppedPartWay, emit_json
 from ._errors import (
@@ -30,20 +30,26 @@ from ._errors import (
     record_folder_error,
 )
 from ._output import LibraryMessages, echo, echo_verbatim, library_messages
-from .checksums import crc64_command, etag_command
-from .completion import completion_command
-from .configure import configure as run_configure
-from .configure import dump_config as dump
-from .emulator_cmd import emulator_command
-from .tokens import token_group
+from ._start_up import IN_PROCESS, ModuleLoading
 
-__all__ = ["cli", "main", "run"]
+__all__ = ["cli", "run"]
 
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Group(click.Group):
+class _Invocation:
+    """What :func:`run` gives the group: where wcs_ext's log records go, and how the
+    commands load their modules."""
+
+    __slots__ = ("loading", "messages")
+
+    def __init__(self, messages: LibraryMessages, loading: ModuleLoading) -> None:
+        self.messages = messages
+        self.loading = loading
+
+
+class _Group(LazyCommands):
     """The group, which names the setting behind a failing local path: only here, with
     the command's state at hand, is it known which path came from which setting."""
 
@@ -144,9 +150,9 @@ def cli(
       wcs-ext sync ./photos wcs://photos/2026 --limit-rate 2M   # at most 2 MiB/s
       wcs-ext emulator --bucket photos      # a local WCS to try all this on
     """
-    messages = ctx.find_object(LibraryMessages)  # given by run(); absent under a test runner
-    if verbose and messages is not None:
-        messages.show_debug()
+    invocation = ctx.find_object(_Invocation)  # given by run(); absent under a test runner
+    if verbose and invocation is not None:
+        invocation.messages.show_debug()
     overrides: dict[str, object] = {name: value for name, value in settings.items() if value}
     if ssl:
         overrides["ishttps"] = True
@@ -160,11 +166,16 @@ def cli(
         debug=debug,
         progress=progress,
         overrides=overrides,
+        loading=IN_PROCESS if invocation is None else invocation.loading,
     )
     ctx.obj = state
     if configure:
+        from .configure import configure as run_configure  # noqa: PLC0415
+
         run_configure(state)
     elif dump_config:
+        from .configure import dump_config as dump  # noqa: PLC0415
+
         dump(state)
     elif ctx.invoked_subcommand is None:
         echo_verbatim(ctx.get_help())
@@ -172,22 +183,6 @@ def cli(
     else:
         return
     ctx.exit(0)
-
-
-for _command in (
-    etag_command,
-    crc64_command,
-    token_group,
-    emulator_command,
-    completion_command,
-    *objects.COMMANDS,
-    *listing.COMMANDS,
-    *transfers.COMMANDS,
-    *sync_cmd.COMMANDS,
-    *jobs.COMMANDS,
-    *live.COMMANDS,
-):
-    cli.add_command(_command)
 
 
 def _click_message(exc: click.ClickException) -> str:
@@ -198,14 +193,21 @@ def _click_message(exc: click.ClickException) -> str:
     return message
 
 
-def run(argv: Sequence[str] | None = None, *, prog_name: str | None = None) -> int:
-    """Run the command line and return its exit code (never exits the process)."""
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    prog_name: str | None = None,
+    loading: ModuleLoading = IN_PROCESS,
+) -> int:
+    """Run the command line and return its exit code (never exits the process).
+    ``loading``: how the commands load their modules (``_start_up.py``)."""
     args = list(sys.argv[1:] if argv is None else argv)
     failure = _Failure(json_output=_asks_for_json(args))
     try:
         args = normalize_argv(cli, args, lambda message: echo(message, err=True))
         with library_messages() as messages:
-            cli.main(args=args, prog_name=prog_name, standalone_mode=False, obj=messages)
+            invocation = _Invocation(messages, loading)
+            cli.main(args=args, prog_name=prog_name, standalone_mode=False, obj=invocation)
     except click.exceptions.Exit as exc:
         code: int = exc.exit_code
     except click.ClickException as exc:
@@ -287,8 +289,3 @@ def _report(
             "(run again with --debug for the traceback)"
         )
     return failure.report(code, message, exc, resume=resume)
-
-
-def main() -> NoReturn:
-    """Console-script entry point: the only place that exits the process."""
-    sys.exit(run())

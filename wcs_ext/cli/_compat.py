@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from .._settings_table import option_settings
+
+if TYPE_CHECKING:
+    from ._commands import LazyCommands
 
 __all__ = ["normalize_argv"]
 
@@ -52,7 +56,7 @@ def _split(word: str) -> tuple[str, str | None]:
 
 
 def _find_command(
-    group: click.Group, words: Sequence[str], takes_value: dict[str, bool]
+    words: Sequence[str], names: set[str], takes_value: Callable[[str], bool]
 ) -> int | None:
     """Index of the command name: the first word that is not an option or its value."""
     i = 0
@@ -62,27 +66,53 @@ def _find_command(
             return None
         name, inline = _split(word)
         if name.startswith("-") and name != "-" and not _is_number(name):
-            i += 2 if takes_value.get(name, False) and inline is None else 1
+            i += 2 if takes_value(name) and inline is None else 1
             continue
-        return i if word in group.commands else None
+        return i if word in names else None
     return None
 
 
+class _TakesValue:
+    """Whether an option takes a value: the group's own options and the chosen
+    command's decide; any other option (an original's, or another command's) loads every
+    command to tell, which a usual command line never needs."""
+
+    def __init__(self, group: LazyCommands, ctx: click.Context, group_opts: dict[str, bool]):
+        self._group = group
+        self._ctx = ctx
+        self._known = dict(group_opts)
+        self._complete = False
+
+    def choose(self, command: click.Command) -> None:
+        """The command's own options, over any other command's of the same name."""
+        self._known = _options(command) | self._known
+
+    def __call__(self, option: str) -> bool:
+        if option not in self._known and not self._complete:
+            every = dict.fromkeys(ORIGINAL_OPTIONS, True)
+            for command in self._group.all_commands(self._ctx):
+                every.update(_options(command))
+            self._known = every | self._known
+            self._complete = True
+        return self._known.get(option, False)
+
+
 def normalize_argv(
-    group: click.Group, args: Sequence[str], warn: Callable[[str], None]
+    group: LazyCommands, args: Sequence[str], warn: Callable[[str], None]
 ) -> list[str]:
     """``args`` with group options before the command and command options after it."""
     words = _plain_debug(args)
+    ctx = click.Context(group)
     group_opts = _options(group)
-    every = dict.fromkeys(ORIGINAL_OPTIONS, True)
-    for command in group.commands.values():
-        every.update(_options(command))
-    every.update(group_opts)
-    index = _find_command(group, words, every)
+    takes_value = _TakesValue(group, ctx, group_opts)
+    index = _find_command(words, set(group.list_commands(ctx)), takes_value)
     if index is None:
         return words
     name = words[index]
-    command_opts = _options(group.commands[name])
+    command = group.get_command(ctx, name)
+    assert command is not None  # a listed name
+    command_opts = _options(command)
+    takes_value.choose(command)
     before: list[str] = []
     after: list[str] = []
     rest = words[:index] + words[index + 1 :]
@@ -99,11 +129,11 @@ def normalize_argv(
             continue
         in_command = option in command_opts
         known = in_command or option in group_opts
-        takes_value = every.get(option, False) and inline is None
-        if takes_value and i + 1 == len(rest):
+        value = takes_value(option) and inline is None
+        if value and i + 1 == len(rest):
             # Moved before the command, it would take the command's name as its value.
             raise click.UsageError(f"Option '{option}' requires an argument.")
-        taken = rest[i : i + 2] if takes_value else [word]
+        taken = rest[i : i + 2] if value else [word]
         i += len(taken)
         if not known and option in ORIGINAL_OPTIONS:
             warn(f"warning: {option} has no effect on '{name}'; ignored")

@@ -18,6 +18,7 @@ from ..errors import WcsInputError
 from ..transfer.upload_options import UploadOptions
 from ._escape import UNSAFE
 from ._output import echo
+from ._start_up import IN_PROCESS, ModuleLoading
 
 if TYPE_CHECKING:
     from ..client import Wcs
@@ -72,6 +73,9 @@ class CliState:
     upload_type: dict[str, object] = attrs.field(factory=dict)
     """An upload command's ``--content-type`` and ``--[no-]guess-mime-type``, as upload
     options (``content_type``, ``guess_mime_type``)."""
+    loading: ModuleLoading = IN_PROCESS
+    """How the client's modules are loaded: frozen when the command line owns its
+    process (``_start_up.py``)."""
     _loaded: tuple[WcsConfig, ConfigSources] | None = attrs.field(default=None, init=False)
     _client: Wcs | None = attrs.field(default=None, init=False)
 
@@ -97,7 +101,11 @@ class CliState:
         the command itself fixes (sync overwrites what changed), given on the first call."""
         if self._client is None:
             # Imported here: commands that never talk to WCS (etag, --help) skip httpx.
-            from ..client import Wcs  # noqa: PLC0415
+            with self.loading.batch():
+                # httpcore too, which httpx loads when the client makes its first pool.
+                import httpcore  # noqa: F401, PLC0415
+
+                from ..client import Wcs  # noqa: PLC0415
 
             self._client = Wcs(self.config(**overrides))
             click.get_current_context().call_on_close(self._client.close)

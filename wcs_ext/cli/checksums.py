@@ -8,7 +8,7 @@ from ..protocol.checksum import crc64_file, etag_file
 from ._context import CliState, emit_json, existing_files, pass_state
 from ._output import echo
 
-__all__ = ["crc64_command", "etag_command"]
+__all__ = ["COMMANDS", "crc64_command", "etag_command"]
 
 
 @click.command("etag")
@@ -47,3 +47,6 @@ def crc64_command(state: CliState, files: tuple[str, ...]) -> None:
             emit_json({"file": str(path), "crc64": str(value)})
         else:
             echo(f"{value}  {path}")
+
+
+COMMANDS = (etag_command, crc64_command)

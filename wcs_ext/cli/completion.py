@@ -7,7 +7,7 @@ from click.shell_completion import get_completion_class
 
 from ._output import echo_verbatim
 
-__all__ = ["completion_command"]
+__all__ = ["COMMANDS", "completion_command"]
 
 
 @click.command("completion")
@@ -27,3 +27,6 @@ def completion_command(ctx: click.Context, shell: str) -> None:
     completer = get_completion_class(shell)
     assert completer is not None  # click ships all three
     echo_verbatim(completer(root.command, {}, prog, env_var).source())
+
+
+COMMANDS = (completion_command,)

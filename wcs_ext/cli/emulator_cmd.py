@@ -20,7 +20,7 @@ from ._output import echo
 if TYPE_CHECKING:
     from ..emulator import EmulatorSettings
 
-__all__ = ["emulator_command"]
+__all__ = ["COMMANDS", "emulator_command"]
 
 _EXTRA_MODULES = frozenset({"starlette", "uvicorn", "python_multipart", "multipart"})
 
@@ -277,3 +277,6 @@ def _announce(
         "Ctrl-C or SIGTERM stops it",
         err=True,
     )
+
+
+COMMANDS = (emulator_command,)

@@ -13,7 +13,7 @@ from ._output import echo
 if TYPE_CHECKING:
     from ..protocol.signing import Credentials
 
-__all__ = ["token_group"]
+__all__ = ["COMMANDS", "token_group"]
 
 
 def _credentials(state: CliState) -> Credentials:
@@ -111,3 +111,6 @@ def token_manage(state: CliState, target: str, body: str) -> None:
         emit_json({"authorization": token, "signed": f"{target}\n{body}"})
     else:
         echo(token)
+
+
+COMMANDS = (token_group,)
