@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..protocol.checksum import Readable
 
 __all__ = [
+    "BesideCall",
     "BytesReader",
     "FileReader",
     "FileWriter",
@@ -35,6 +36,17 @@ __all__ = [
 
 async def sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
+
+
+class BesideCall:
+    """``fn(*args)`` run in a worker thread while the caller goes on (a chunk hashed
+    while it is on the wire); :meth:`wait` for it to end (raising what it raised)."""
+
+    def __init__(self, fn: Callable[..., object], *args: Any) -> None:
+        self._task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+
+    async def wait(self) -> None:
+        await self._task
 
 
 class FileReader:

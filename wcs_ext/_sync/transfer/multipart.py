@@ -33,7 +33,7 @@ import attrs
 from ... import protocol, transfer
 from ...errors import WcsAPIError, WcsConflictError, WcsInputError
 from ...models import UploadResult
-from .._io import BytesReader, FileReader, StreamReader, WorkerPool
+from .._io import BesideCall, BytesReader, FileReader, StreamReader, WorkerPool
 from ..client_core import SyncClientCore
 from ..resources.objects import stat_operation
 
@@ -194,9 +194,18 @@ class SyncMultipartUploads(SyncClientCore):
                 if len(chunk) != size:
                     raise WcsInputError("the file changed while it was being uploaded")
                 sent_at = time.monotonic()
-                ack = self._send_chunk(job, block, ctx, offset, chunk)
-                seconds = time.monotonic() - sent_at
-                hasher.update(chunk)
+                # Hashed while it is on the wire, not after its answer: the connection
+                # waits for nothing but the answer before this block's next chunk (or
+                # the next block) goes. Hashed after, a few milliseconds each, the
+                # workers answered together queue for the CPU, and a connection idle
+                # longer than TCP's retransmission timeout (a round trip or two over a
+                # long link) starts its slow start again.
+                hashing = BesideCall(hasher.update, chunk)
+                try:
+                    ack = self._send_chunk(job, block, ctx, offset, chunk)
+                    seconds = time.monotonic() - sent_at
+                finally:
+                    hashing.wait()
                 offset += size
                 ctx = ack.ctx
                 done = offset == block.size
