@@ -9,6 +9,8 @@ run one request at a time, so the one chunk being hashed is the one being answer
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 
 from tests.upload_host import AK, BASE_URL, BLOCK, SK, UploadHost
 from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsConfig
+from wcs_ext._sync._io import BesideCall
 from wcs_ext.protocol import checksum
 
 WAIT = 1.0  # seconds a request is held at most for its chunk's hashing
@@ -95,3 +98,32 @@ def test_the_async_client_hashes_a_chunk_while_it_is_sent(
 
     assert asyncio.run(run()) == checksum.etag_file(_file(tmp_path))
     assert watch.seen == [True] * 4
+
+
+def test_a_call_beside_works_in_a_child_made_by_fork() -> None:
+    # Nothing is kept between calls: a child forked after an upload hashed beside its
+    # requests can do the same (a pool kept for the process would be inherited
+    # without its threads, and the child's first call would wait forever).
+    script = """
+import os, sys
+from wcs_ext._sync._io import BesideCall
+seen = []
+BesideCall(seen.append, "parent").wait()
+pid = os.fork()
+if pid == 0:
+    BesideCall(seen.append, "child").wait()
+    os._exit(0 if seen == ["parent", "child"] else 1)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+    done = subprocess.run([sys.executable, "-c", script], timeout=30, check=False)
+    assert done.returncode == 0
+
+
+def test_a_call_beside_hands_its_error_to_the_waiter() -> None:
+    def fails() -> None:
+        raise ValueError("no")
+
+    beside = BesideCall(fails)
+    with pytest.raises(ValueError, match="no"):
+        beside.wait()
