@@ -27,11 +27,14 @@ if TYPE_CHECKING:
     from .protocol.signing import PutPolicy
     from .transfer.upload_plan import TokenSource
 
-__all__ = ["USER_AGENT", "BaseClient", "Host", "httpx_settings", "max_connections"]
+__all__ = ["PLAIN_HTTP", "USER_AGENT", "BaseClient", "Host", "httpx_settings", "max_connections"]
 
 Host = Literal["put", "mgr", "download"]
 """The upload host, the management host, and any other URL (downloads, stream sources)."""
 USER_AGENT = f"wcs-ext/{__version__} (python-httpx)"
+PLAIN_HTTP = "http://"
+"""The base URL that stands for every plain-http download URL: their HTTP client needs
+no TLS context."""
 
 
 def max_connections(config: WcsConfig) -> int:
@@ -89,9 +92,10 @@ class BaseClient:
         return pool
 
     def _client_options(self, host: Host, base_url: str | None = None) -> dict[str, Any]:
-        """httpx client arguments for ``base_url``, one of ``host``'s (none: downloads)."""
+        """httpx client arguments for ``base_url``, one of ``host``'s; for downloads (any
+        URL) no base URL is set, but :data:`PLAIN_HTTP` says they are all plain http."""
         if host == "download" or base_url is None:
-            return httpx_settings(self.config)
+            return httpx_settings(self.config, base_url=base_url)
         return {
             "base_url": base_url,
             "auth": management_auth(self.config) if host == "mgr" else None,

@@ -19,7 +19,7 @@ import httpx
 from wcs_client.types import release
 
 from .. import transfer
-from .._base_client import BaseClient, Host, max_connections
+from .._base_client import PLAIN_HTTP, BaseClient, Host, max_connections
 from .._hosts import Route
 from .._operation import Operation
 from .._request_log import exchange_line, request_log
@@ -57,8 +57,8 @@ class SyncClientCore(BaseClient):
         self._request_limit = _io.RequestLimit(max_connections(self.config))
 
     def _http(self, host: Host, base_url: str | None = None) -> httpx.Client:
-        """The pooled HTTP client of ``base_url``, one of ``host``'s (downloads: none),
-        made on first use."""
+        """The pooled HTTP client of ``base_url``, one of ``host``'s (downloads: none,
+        or :data:`PLAIN_HTTP`: see :meth:`_download_http`), made on first use."""
         self._check_open()
         if base_url is None and (pool := self._pool(host)) is not None:
             base_url = pool.urls[0]  # a caller that does not choose gets the first host
@@ -73,6 +73,13 @@ class SyncClientCore(BaseClient):
             )
             self._http_clients[(host, base_url)] = client
         return client
+
+    def _download_http(self, url: str) -> httpx.Client:
+        """The pooled HTTP client for a download of ``url`` (any host): plain-http URLs
+        get one of their own, which builds no TLS context (loading the CA store costs
+        tens of milliseconds, paid inside the first download's time and never used)."""
+        plain = url[:7].lower() == "http://"
+        return self._http("download", PLAIN_HTTP if plain else None)
 
     def _controls(self, limit_rate: RateOption, cancel: CancelSignal | None) -> TransferControls:
         """The bandwidth bucket and cancel signal of one transfer call."""
@@ -142,7 +149,10 @@ class SyncClientCore(BaseClient):
         self, op: Operation[T], base_url: str | None, controls: TransferControls | None = None
     ) -> T | Failure:
         try:
-            http = self._http(op.host, base_url)
+            if op.host == "download":  # any URL: its own client, by the URL's scheme
+                http = self._download_http(str(op.request["url"]))
+            else:
+                http = self._http(op.host, base_url)
             if controls is not None and controls.active:
                 response = send_paced(http, op.request, controls)
             else:

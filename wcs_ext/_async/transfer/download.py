@@ -106,7 +106,7 @@ class AsyncDownloads(AsyncSlicedDownloads):
             received = 0
             asked_at = time.monotonic()
             try:
-                async with self._http("download").stream(
+                async with self._download_http(partial.url).stream(
                     "GET", partial.url, headers=headers
                 ) as response:
                     if response.status_code == 416 and partial.have:

@@ -141,7 +141,7 @@ class AsyncSlicedDownloads(AsyncClientCore):
         failure: Failure | None = None
         async with (
             self._request_limit,
-            self._http("download").stream("GET", sliced.url, headers=headers) as response,
+            self._download_http(sliced.url).stream("GET", sliced.url, headers=headers) as response,
         ):
             if sliced.check_answer(response, cursor.offset, end):
                 await self._pour(response, cursor, writer, tracker, pool, controls, clip=False)

@@ -235,7 +235,7 @@ class AsyncUploads(AsyncMultipartUploads):
             return await self._stream(reader, bucket, key, progress, tokens, requests, controls)
         if not source.startswith(("http://", "https://")):
             raise WcsInputError(f"stream source must be an http(s) URL, got {source!r}")
-        async with self._http("download").stream("GET", source) as response:
+        async with self._download_http(source).stream("GET", source) as response:
             if response.status_code != 200:
                 raise WcsInputError(f"cannot fetch {source}: HTTP {response.status_code}")
             reader = StreamReader(response.aiter_bytes())

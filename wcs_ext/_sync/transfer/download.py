@@ -108,7 +108,9 @@ class SyncDownloads(SyncSlicedDownloads):
             received = 0
             asked_at = time.monotonic()
             try:
-                with self._http("download").stream("GET", partial.url, headers=headers) as response:
+                with self._download_http(partial.url).stream(
+                    "GET", partial.url, headers=headers
+                ) as response:
                     if response.status_code == 416 and partial.have:
                         partial.restart()  # the kept bytes do not fit the object any more
                         continue
