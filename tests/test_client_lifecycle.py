@@ -63,6 +63,38 @@ def test_a_closed_client_raises_instead_of_reopening(tmp_path: Path) -> None:
     assert len(sent) == 1
 
 
+def test_workers_asking_for_a_host_at_once_share_one_http_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A transfer's workers all ask at once; each used to make a client of its own (tens
+    # of ms in a fresh process) and all but one were never closed.
+    made: list[httpx.Client] = []
+    real_init = httpx.Client.__init__
+
+    def slow_init(self: httpx.Client, *args: Any, **kwargs: Any) -> None:
+        time.sleep(0.05)  # as long as a fresh process takes: the others ask meanwhile
+        real_init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(httpx.Client, "__init__", slow_init)
+    wcs = Wcs(config(tmp_path), transport=httpx.MockTransport(listing))
+    start = threading.Barrier(4)
+    got: list[httpx.Client] = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(wcs._http("put"))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1
+    assert got == made * 4
+    wcs.close()
+
+
 def test_a_closed_async_client_raises_instead_of_reopening(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with AsyncWcs(config(tmp_path), transport=httpx.MockTransport(listing)) as wcs:
