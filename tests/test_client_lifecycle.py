@@ -23,6 +23,7 @@ from wcs_ext._async.resources.media import AsyncFopsJobs
 from wcs_ext._sync._io import WorkerPool
 from wcs_ext._sync.resources.jobs import FmgrJobs
 from wcs_ext._sync.resources.media import FopsJobs
+from wcs_ext.transfer.pace import ConcurrencyTuner
 
 MiB = 1024 * 1024
 BASE_URL = "http://127.0.0.1:18765"
@@ -131,6 +132,39 @@ def test_the_pool_bounds_running_and_submitted_jobs() -> None:
     assert state["done"] == 40
     assert state["most_running"] == 2
     assert 2 <= state["most_ahead"] <= 5
+
+
+class CountingCondition(threading.Condition):
+    """A condition that counts how many waiters its notifications asked to wake."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.woken = 0
+
+    def notify(self, n: int = 1) -> None:
+        self.woken += min(n, len(self._waiters))  # type: ignore[attr-defined]
+        super().notify(n)
+
+
+def test_the_pool_wakes_waiting_jobs_only_when_one_may_start() -> None:
+    # Every answer used to wake every job waiting for its turn, and every finished job
+    # all of them, for one place at most: each woken thread went round the GIL again.
+    release = threading.Event()
+    with WorkerPool(6, 6) as pool:
+        gate = pool._gate = CountingCondition()
+        pool._tuner = ConcurrencyTuner(limit=2, most=2)  # six threads, two at once
+        for _ in range(6):
+            pool.submit(release.wait, 10)
+        deadline = time.monotonic() + 10
+        while len(gate._waiters) < 4 and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.001)
+        assert len(gate._waiters) == 4  # type: ignore[attr-defined]  # two run, four wait
+        for _ in range(50):
+            pool.acknowledged(4 * MiB, 0.1)  # pinned at 2: no place for another
+        assert gate.woken == 0
+        release.set()
+    # Each of the six freed one place when it finished: one waiter woken each, at most.
+    assert gate.woken <= 6
 
 
 def test_the_pool_raises_the_first_failure_and_stops_the_rest() -> None:
