@@ -92,15 +92,6 @@ def test_a_long_path_opens_to_the_memory_bound_at_once() -> None:
     assert pinned.opened(0.5) == 4
 
 
-def test_only_the_first_opening_answer_measures_the_path() -> None:
-    # Later opening chunks wait behind whole chunks of the others on a busy machine:
-    # one of them answered late is no long path.
-    tuner = ConcurrencyTuner(limit=4, most=16)
-    assert tuner.opened(0.002) == 4
-    assert tuner.opened(0.06) == 4
-    assert tuner.slow_start
-
-
 def test_a_long_path_that_fills_early_is_narrowed_by_the_rates() -> None:
     tuner = ConcurrencyTuner(limit=4, most=32)
     tuner.opened(0.2)

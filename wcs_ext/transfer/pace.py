@@ -57,7 +57,6 @@ class ConcurrencyTuner:
     """An opening chunk answered this late (seconds) is a long path: see :meth:`opened`."""
     hold: int = 3
     _slow_start: bool = attrs.field(default=True, init=False)
-    _opened: bool = attrs.field(default=False, init=False)
     _fastest: float = attrs.field(default=0.0, init=False)
     _largest: int = attrs.field(default=0, init=False)
     _slow_in_a_row: int = attrs.field(default=0, init=False)
@@ -96,14 +95,8 @@ class ConcurrencyTuner:
         data centre it is a few milliseconds), where each connection carries a window
         per round trip and more at once pay until the link is full: open to the memory
         bound now; the first whole requests' rates narrow it if the link fills sooner.
-        The new limit.
-
-        Only the first answer is judged: it left before any whole request did, so it
-        waited for the path alone. Later opening chunks wait behind the whole chunks of
-        the others on a busy machine (an 8 KiB answer took 30-60 ms over loopback with
-        two CPUs, client and server on them), which says nothing of the path."""
-        first, self._opened = not self._opened, True
-        if first and self._slow_start and seconds >= self.long_path:
+        The new limit."""
+        if self._slow_start and seconds >= self.long_path:
             self.limit = self.most
         return self.limit
 
