@@ -19,6 +19,8 @@ import pytest
 from tests.upload_host import AK, BASE_URL, BLOCK, SK, UploadHost
 from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsConfig
 from wcs_ext._async.transfer.multipart import OPENING_CHUNK
+from wcs_ext._sync.transfer import multipart
+from wcs_ext.transfer.pace import ConcurrencyTuner
 
 LATENCY = 0.25  # seconds each mkblk/bput waits, as over a long link: CPU is never the limit
 BLOCKS = 16
@@ -153,3 +155,42 @@ def test_a_block_opens_with_a_small_chunk_only_while_the_pool_widens(
     if latency:
         assert crowd.most == 8  # a long path: straight to the bound
         assert len(opened) <= 2  # the first two opened it (concurrency 2), no more
+
+
+def test_an_opening_chunk_is_timed_without_the_making_of_the_http_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh process spends tens of ms making its first HTTP client (imports, a TLS
+    context): inside an opening chunk's time, that read as a long path on loopback.
+    Here making a client moves the upload's clock on by an hour."""
+    skipped = [0.0]
+    real_init = httpx.Client.__init__
+
+    def init(self: httpx.Client, *args: Any, **kwargs: Any) -> None:
+        skipped[0] += 3600.0
+        real_init(self, *args, **kwargs)
+
+    class Clock:
+        @staticmethod
+        def monotonic() -> float:
+            return time.monotonic() + skipped[0]
+
+        time = staticmethod(time.time)
+
+    timed: list[float] = []
+    real_opened = ConcurrencyTuner.opened
+
+    def opened(self: ConcurrencyTuner, seconds: float) -> int:
+        timed.append(seconds)
+        return real_opened(self, seconds)
+
+    monkeypatch.setattr(httpx.Client, "__init__", init)
+    monkeypatch.setattr(multipart, "time", Clock)
+    monkeypatch.setattr(ConcurrencyTuner, "opened", opened)
+    host = UploadHost()
+    with Wcs(
+        settings(tmp_path, max_concurrency=8), transport=httpx.MockTransport(host.handler)
+    ) as wcs:
+        assert wcs.multipart_upload(big_file(tmp_path), "b", "k").hash is not None
+    assert timed, "no block opened small"
+    assert all(seconds < 3600 for seconds in timed), timed

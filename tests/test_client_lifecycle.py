@@ -23,6 +23,7 @@ from wcs_ext._async.resources.media import AsyncFopsJobs
 from wcs_ext._sync._io import WorkerPool
 from wcs_ext._sync.resources.jobs import FmgrJobs
 from wcs_ext._sync.resources.media import FopsJobs
+from wcs_ext.transfer.pace import ConcurrencyTuner
 
 MiB = 1024 * 1024
 BASE_URL = "http://127.0.0.1:18765"
@@ -63,6 +64,38 @@ def test_a_closed_client_raises_instead_of_reopening(tmp_path: Path) -> None:
     assert len(sent) == 1
 
 
+def test_workers_asking_for_a_host_at_once_share_one_http_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A transfer's workers all ask at once; each used to make a client of its own (tens
+    # of ms in a fresh process) and all but one were never closed.
+    made: list[httpx.Client] = []
+    real_init = httpx.Client.__init__
+
+    def slow_init(self: httpx.Client, *args: Any, **kwargs: Any) -> None:
+        time.sleep(0.05)  # as long as a fresh process takes: the others ask meanwhile
+        real_init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(httpx.Client, "__init__", slow_init)
+    wcs = Wcs(config(tmp_path), transport=httpx.MockTransport(listing))
+    start = threading.Barrier(4)
+    got: list[httpx.Client] = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(wcs._http("put"))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1
+    assert got == made * 4
+    wcs.close()
+
+
 def test_a_closed_async_client_raises_instead_of_reopening(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with AsyncWcs(config(tmp_path), transport=httpx.MockTransport(listing)) as wcs:
@@ -99,6 +132,39 @@ def test_the_pool_bounds_running_and_submitted_jobs() -> None:
     assert state["done"] == 40
     assert state["most_running"] == 2
     assert 2 <= state["most_ahead"] <= 5
+
+
+class CountingCondition(threading.Condition):
+    """A condition that counts how many waiters its notifications asked to wake."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.woken = 0
+
+    def notify(self, n: int = 1) -> None:
+        self.woken += min(n, len(self._waiters))  # type: ignore[attr-defined]
+        super().notify(n)
+
+
+def test_the_pool_wakes_waiting_jobs_only_when_one_may_start() -> None:
+    # Every answer used to wake every job waiting for its turn, and every finished job
+    # all of them, for one place at most: each woken thread went round the GIL again.
+    release = threading.Event()
+    with WorkerPool(6, 6) as pool:
+        gate = pool._gate = CountingCondition()
+        pool._tuner = ConcurrencyTuner(limit=2, most=2)  # six threads, two at once
+        for _ in range(6):
+            pool.submit(release.wait, 10)
+        deadline = time.monotonic() + 10
+        while len(gate._waiters) < 4 and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.001)
+        assert len(gate._waiters) == 4  # type: ignore[attr-defined]  # two run, four wait
+        for _ in range(50):
+            pool.acknowledged(4 * MiB, 0.1)  # pinned at 2: no place for another
+        assert gate.woken == 0
+        release.set()
+    # Each of the six freed one place when it finished: one waiter woken each, at most.
+    assert gate.woken <= 6
 
 
 def test_the_pool_raises_the_first_failure_and_stops_the_rest() -> None:

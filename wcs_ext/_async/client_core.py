@@ -9,6 +9,7 @@ their calls as :class:`~wcs_ext._base_client.Operation` s and hand them to :meth
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import TYPE_CHECKING, Self, TypeVar
 
@@ -52,6 +53,10 @@ class AsyncClientCore(BaseClient):
         self._transport = transport
         # One per host and base URL: put_url and mgr_url may each name several.
         self._http_clients: dict[tuple[Host, str | None], httpx.AsyncClient] = {}
+        # The threaded twin's workers ask for a host's client at once when a transfer
+        # starts: unguarded, each made its own (tens of ms in a fresh process) and all
+        # but one were never closed. The asyncio one never waits here (nothing awaits).
+        self._http_lock = threading.Lock()
         self._request_limit = _io.RequestLimit(max_connections(self.config))
 
     def _http(self, host: Host, base_url: str | None = None) -> httpx.AsyncClient:
@@ -62,14 +67,11 @@ class AsyncClientCore(BaseClient):
             base_url = pool.urls[0]  # a caller that does not choose gets the first host
         client = self._http_clients.get((host, base_url))
         if client is None:
-            # Asked only when requests are logged (-v): no cost per request otherwise.
-            logged = request_log.isEnabledFor(logging.DEBUG)
-            client = httpx.AsyncClient(
-                transport=self._transport,
-                event_hooks={"response": [self._log_exchange]} if logged else None,
-                **self._client_options(host, base_url),
-            )
-            self._http_clients[(host, base_url)] = client
+            with self._http_lock:
+                client = self._http_clients.get((host, base_url))
+                if client is None:
+                    client = self._new_http(host, base_url)
+                    self._http_clients[(host, base_url)] = client
         return client
 
     def _download_http(self, url: str) -> httpx.AsyncClient:
@@ -78,6 +80,15 @@ class AsyncClientCore(BaseClient):
         tens of milliseconds, paid inside the first download's time and never used)."""
         plain = url[:7].lower() == "http://"
         return self._http("download", PLAIN_HTTP if plain else None)
+
+    def _new_http(self, host: Host, base_url: str | None) -> httpx.AsyncClient:
+        # Asked only when requests are logged (-v): no cost per request otherwise.
+        logged = request_log.isEnabledFor(logging.DEBUG)
+        return httpx.AsyncClient(
+            transport=self._transport,
+            event_hooks={"response": [self._log_exchange]} if logged else None,
+            **self._client_options(host, base_url),
+        )
 
     def _controls(self, limit_rate: RateOption, cancel: CancelSignal | None) -> TransferControls:
         """The bandwidth bucket and cancel signal of one transfer call."""

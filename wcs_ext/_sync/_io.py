@@ -243,7 +243,7 @@ class WorkerPool:
                     finally:
                         with self._gate:
                             self._running -= 1
-                            self._gate.notify_all()
+                            self._gate.notify()  # one place freed: one job may start
             except BaseException as exc:
                 with self._idle:
                     if self._error is None and not isinstance(exc, Cancelled):
@@ -282,16 +282,20 @@ class WorkerPool:
         """A job's request carried ``size`` bytes (in ``seconds``, if known) and was
         answered."""
         with self._gate:
-            self._tuner.acknowledged(size, time.monotonic(), seconds)
-            self._gate.notify_all()
+            before = self._tuner.limit
+            # Only a wider limit lets a waiting job start: waking them all on every
+            # answer cost each a round for the GIL, and the waker a switch, for nothing.
+            if self._tuner.acknowledged(size, time.monotonic(), seconds) > before:
+                self._gate.notify_all()
 
     def opened(self, seconds: float) -> None:
         """A first small answer (an opening chunk, a response's headers) took
         ``seconds``: no measure of the link's rate, but of its length (a long path
         opens the pool wide at once)."""
         with self._gate:
-            self._tuner.opened(seconds)
-            self._gate.notify_all()
+            before = self._tuner.limit
+            if self._tuner.opened(seconds) > before:
+                self._gate.notify_all()
 
     def request_took(self, size: int, seconds: float) -> None:
         """A whole request carried ``size`` bytes in ``seconds`` (its pieces were

@@ -125,6 +125,9 @@ class AsyncMultipartUploads(AsyncClientCore):
         self, upload: FileUpload, reader: FileReader, states: dict[int, BlockState]
     ) -> None:
         job = upload.job
+        # Made before the first chunk's clock starts: in a fresh process the client (its
+        # imports, its TLS context) takes tens of ms, which would read as a long path.
+        self._http("put")
         async with WorkerPool(
             job.config.max_concurrency,
             job.config.max_in_flight,
@@ -191,7 +194,6 @@ class AsyncMultipartUploads(AsyncClientCore):
                 chunk = await reader.read_at(block.offset + offset, size)
                 if len(chunk) != size:
                     raise WcsInputError("the file changed while it was being uploaded")
-                sent_at = time.monotonic()
                 # Hashed while it is on the wire, not after its answer: the connection
                 # waits for nothing but the answer before this block's next chunk (or
                 # the next block) goes. Hashed after, a few milliseconds each, the
@@ -200,8 +202,7 @@ class AsyncMultipartUploads(AsyncClientCore):
                 # long link) starts its slow start again.
                 hashing = BesideCall(hasher.update, chunk)
                 try:
-                    ack = await self._send_chunk(job, block, ctx, offset, chunk)
-                    seconds = time.monotonic() - sent_at
+                    ack, seconds = await self._send_chunk(job, block, ctx, offset, chunk)
                 finally:
                     await hashing.wait()
                 offset += size
@@ -233,8 +234,10 @@ class AsyncMultipartUploads(AsyncClientCore):
 
     async def _send_chunk(
         self, job: UploadJob, block: BlockSpan, ctx: str, offset: int, chunk: bytes
-    ) -> BlockAck:
-        """One mkblk (at the block's start) or bput, checked against the chunk sent."""
+    ) -> tuple[BlockAck, float]:
+        """One mkblk (at the block's start) or bput, checked against the chunk sent; and
+        the seconds from its sending to its answer (the pool's measure of the path), its
+        building left out: the first one imports its endpoint's module."""
         token = job.tokens.token()
         if offset == 0:
             op = job.requests.make_block(token, job.batch, block.size, block.index, chunk)
@@ -242,9 +245,11 @@ class AsyncMultipartUploads(AsyncClientCore):
         else:
             op = job.requests.put_chunk(token, job.batch, ctx, offset, chunk)
             retry = job.config.retries.bput
+        sent_at = time.monotonic()
         ack = await self._run(op, retry, job.controls)
+        seconds = time.monotonic() - sent_at
         transfer.upload_plan.check_ack(ack, chunk, offset + len(chunk), op.what)
-        return ack
+        return ack, seconds
 
     async def _finish(self, job: UploadJob, size: int, states: list[BlockState]) -> UploadResult:
         """mkfile with every block's last ctx, then the hash check; the record goes last."""

@@ -127,6 +127,9 @@ class SyncMultipartUploads(SyncClientCore):
         self, upload: FileUpload, reader: FileReader, states: dict[int, BlockState]
     ) -> None:
         job = upload.job
+        # Made before the first chunk's clock starts: in a fresh process the client (its
+        # imports, its TLS context) takes tens of ms, which would read as a long path.
+        self._http("put")
         with WorkerPool(
             job.config.max_concurrency,
             job.config.max_in_flight,
@@ -193,7 +196,6 @@ class SyncMultipartUploads(SyncClientCore):
                 chunk = reader.read_at(block.offset + offset, size)
                 if len(chunk) != size:
                     raise WcsInputError("the file changed while it was being uploaded")
-                sent_at = time.monotonic()
                 # Hashed while it is on the wire, not after its answer: the connection
                 # waits for nothing but the answer before this block's next chunk (or
                 # the next block) goes. Hashed after, a few milliseconds each, the
@@ -202,8 +204,7 @@ class SyncMultipartUploads(SyncClientCore):
                 # long link) starts its slow start again.
                 hashing = BesideCall(hasher.update, chunk)
                 try:
-                    ack = self._send_chunk(job, block, ctx, offset, chunk)
-                    seconds = time.monotonic() - sent_at
+                    ack, seconds = self._send_chunk(job, block, ctx, offset, chunk)
                 finally:
                     hashing.wait()
                 offset += size
@@ -235,8 +236,10 @@ class SyncMultipartUploads(SyncClientCore):
 
     def _send_chunk(
         self, job: UploadJob, block: BlockSpan, ctx: str, offset: int, chunk: bytes
-    ) -> BlockAck:
-        """One mkblk (at the block's start) or bput, checked against the chunk sent."""
+    ) -> tuple[BlockAck, float]:
+        """One mkblk (at the block's start) or bput, checked against the chunk sent; and
+        the seconds from its sending to its answer (the pool's measure of the path), its
+        building left out: the first one imports its endpoint's module."""
         token = job.tokens.token()
         if offset == 0:
             op = job.requests.make_block(token, job.batch, block.size, block.index, chunk)
@@ -244,9 +247,11 @@ class SyncMultipartUploads(SyncClientCore):
         else:
             op = job.requests.put_chunk(token, job.batch, ctx, offset, chunk)
             retry = job.config.retries.bput
+        sent_at = time.monotonic()
         ack = self._run(op, retry, job.controls)
+        seconds = time.monotonic() - sent_at
         transfer.upload_plan.check_ack(ack, chunk, offset + len(chunk), op.what)
-        return ack
+        return ack, seconds
 
     def _finish(self, job: UploadJob, size: int, states: list[BlockState]) -> UploadResult:
         """mkfile with every block's last ctx, then the hash check; the record goes last."""
