@@ -105,12 +105,13 @@ def test_a_call_beside_works_in_a_child_made_by_fork() -> None:
     # requests can do the same (a pool kept for the process would be inherited
     # without its threads, and the child's first call would wait forever).
     script = """
-import os, sys
+import os, signal, sys
 from wcs_ext._sync._io import BesideCall
 seen = []
 BesideCall(seen.append, "parent").wait()
 pid = os.fork()
 if pid == 0:
+    signal.alarm(20)  # a child that would wait forever ends instead of staying behind
     BesideCall(seen.append, "child").wait()
     os._exit(0 if seen == ["parent", "child"] else 1)
 _, status = os.waitpid(pid, 0)
