@@ -221,3 +221,17 @@ def test_ssl_cert_file_names_the_certificates_to_trust(
         with Wcs(_config(server.url)) as wcs:
             assert [b.name for b in wcs.list_buckets()] == ["listed-bucket"]
         assert server.lines == ["GET /bucket/list HTTP/1.1"]
+
+
+def test_an_https_proxy_of_plain_http_hosts_is_verified(
+    self_signed: tuple[Path, ssl.SSLContext], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The hosts are plain http, so their clients build no TLS context of their own; the
+    # proxy's certificate is still checked (httpcore's own context, the default list).
+    _, context = self_signed
+    for server in _serve(context):
+        monkeypatch.setenv("HTTP_PROXY", server.url)
+        with Wcs(_config(f"http://{MGR_HOST}")) as wcs, pytest.raises(WcsTransportError) as err:
+            wcs.list_buckets()
+        assert "CERTIFICATE_VERIFY_FAILED" in str(err.value.__cause__ or err.value)
+        assert server.lines == []  # refused before any request reached it
