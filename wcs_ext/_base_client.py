@@ -27,7 +27,15 @@ if TYPE_CHECKING:
     from .protocol.signing import PutPolicy
     from .transfer.upload_plan import TokenSource
 
-__all__ = ["PLAIN_HTTP", "USER_AGENT", "BaseClient", "Host", "httpx_settings", "max_connections"]
+__all__ = [
+    "PLAIN_HTTP",
+    "USER_AGENT",
+    "BaseClient",
+    "Host",
+    "httpx_settings",
+    "max_connections",
+    "plain_http",
+]
 
 Host = Literal["put", "mgr", "download"]
 """The upload host, the management host, and any other URL (downloads, stream sources)."""
@@ -43,6 +51,11 @@ def max_connections(config: WcsConfig) -> int:
     return most_concurrency(config) + 4
 
 
+def plain_http(url: str | None) -> bool:
+    """Whether ``url`` is plain http: its HTTP client needs no TLS context."""
+    return (url or "")[:7].lower() == PLAIN_HTTP
+
+
 def httpx_settings(config: WcsConfig, *, base_url: str | None = None) -> dict[str, Any]:
     """Client arguments; for a plain-http ``base_url`` no TLS context is built (loading
     the CA store costs tens of milliseconds per client and would never be used)."""
@@ -52,7 +65,7 @@ def httpx_settings(config: WcsConfig, *, base_url: str | None = None) -> dict[st
     connections = max_connections(config)
     return {
         "timeout": httpx.Timeout(config.connection_timeout),
-        "verify": config.isverify and not (base_url or "").startswith("http://"),
+        "verify": config.isverify and not plain_http(base_url),
         "headers": headers,
         "follow_redirects": False,
         "limits": httpx.Limits(max_connections=connections, max_keepalive_connections=connections),

@@ -18,7 +18,7 @@ import httpx
 from wcs_client.types import release
 
 from .. import transfer
-from .._base_client import PLAIN_HTTP, BaseClient, Host, max_connections
+from .._base_client import PLAIN_HTTP, BaseClient, Host, max_connections, plain_http
 from .._hosts import Route
 from .._operation import Operation
 from .._request_log import exchange_line, request_log
@@ -78,8 +78,7 @@ class AsyncClientCore(BaseClient):
         """The pooled HTTP client for a download of ``url`` (any host): plain-http URLs
         get one of their own, which builds no TLS context (loading the CA store costs
         tens of milliseconds, paid inside the first download's time and never used)."""
-        plain = url[:7].lower() == "http://"
-        return self._http("download", PLAIN_HTTP if plain else None)
+        return self._http("download", PLAIN_HTTP if plain_http(url) else None)
 
     def _new_http(self, host: Host, base_url: str | None) -> httpx.AsyncClient:
         # Asked only when requests are logged (-v): no cost per request otherwise.

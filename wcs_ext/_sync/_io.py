@@ -10,7 +10,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -124,8 +124,12 @@ class StreamReader:
     ``read(n)`` or an iterable of ``bytes``."""
 
     def __init__(self, source: Readable | Iterable[bytes]) -> None:
-        self._stream = source if isinstance(source, protocol.checksum.Readable) else None
-        self._chunks = None if isinstance(source, protocol.checksum.Readable) else iter(source)
+        self._stream: Readable | None
+        self._chunks: Iterator[bytes] | None
+        if isinstance(source, protocol.checksum.Readable):
+            self._stream, self._chunks = source, None
+        else:
+            self._stream, self._chunks = None, iter(source)
         self._pending = b""
 
     def read(self, size: int) -> bytes:

@@ -13,9 +13,10 @@ a program never uses.
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+from ._submodules import load_submodule
 
 if TYPE_CHECKING:
     from . import blocks as blocks
@@ -28,9 +29,4 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> ModuleType:
     """``protocol.checksum`` and the like: the module of that name here, imported now."""
-    try:
-        return importlib.import_module(f".{name}", __name__)
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{name}":
-            raise  # the module exists, and something it imports does not
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    return load_submodule(__name__, name)

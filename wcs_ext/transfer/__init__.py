@@ -14,8 +14,9 @@ uploads or downloads does not import the upload plan, the records or the tuner.
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from ..protocol._submodules import load_submodule
 
 if TYPE_CHECKING:
     from . import bandwidth as bandwidth
@@ -61,17 +62,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        return _submodule(name)
+        return load_submodule(__name__, name)  # transfer.record and the like
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
-
-
-def _submodule(name: str) -> ModuleType:
-    """``transfer.record`` and the like: the module of that name here, imported now."""
-    try:
-        return importlib.import_module(f".{name}", __name__)
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{name}":
-            raise  # the module exists, and something it imports does not
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
