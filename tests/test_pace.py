@@ -42,9 +42,12 @@ def two_cores(limit: int) -> float:
 
 def test_it_climbs_to_the_links_width_quickly_and_stays_there() -> None:
     limits = run(ConcurrencyTuner(limit=4, most=32), wan, 200)
-    # Slow start: one more per 256 KiB answered, at most doubling on one answer; past
-    # the link's width within 2 chunks, then narrowed to what fills it.
-    assert limits[:3] == [8, 16, 32]
+    # Slow start: one more per 256 KiB answered, at most doubling in a round (as many
+    # answers as were in flight when it began); past the link's width within three
+    # rounds, then narrowed to what fills it.
+    assert limits[:4] == [8] * 4
+    assert limits[4:12] == [16] * 8
+    assert limits[12] == 32
     assert all(10 <= limit <= 24 for limit in limits[40:]), limits[40:]  # narrowed to fit
 
 
@@ -70,18 +73,38 @@ def test_slow_start_is_not_ended_by_one_pause_or_a_short_last_block() -> None:
     tuner.acknowledged(CHUNK, 1.0, 0.4)  # 10 MB/s: the fastest so far; doubles
     assert tuner.limit == 8
     tuner.acknowledged(CHUNK, 1.1, 4.0)  # one request ten times slower: a pause
-    tuner.acknowledged(100, 1.2, 0.04)  # a tiny last block: all round trip, one more
-    tuner.acknowledged(CHUNK // 64, 1.2, None)  # a piece with no rate: 64 KiB, one more
+    tuner.acknowledged(100, 1.2, 0.04)  # a tiny last block: all round trip, not judged
+    tuner.acknowledged(CHUNK, 1.3, 0.45)  # the fourth answer: the round of 4 is heard
     assert tuner.slow_start
-    assert tuner.limit == 10
+    assert tuner.limit == 8  # at most doubling in a round
     tuner.acknowledged(CHUNK, 1.3, 0.45)
-    assert tuner.limit == 20  # 4 MiB would be 16 more: at most doubling
+    assert tuner.limit == 16  # 4 MiB would be 16 more: at most doubling
     tuner.acknowledged(CHUNK, 1.4, 1.0)  # slower than 0.6 of the fastest, twice: full
     tuner.acknowledged(CHUNK, 1.5, 1.0)
     assert not tuner.slow_start
-    # 20 at 0.4 of the fastest rate: the link carries what 8 would at full speed; it
+    # 16 at 0.4 of the fastest rate: the link carries what 6.4 would at full speed; it
     # keeps that with half again as a margin.
+    assert tuner.limit == 10
+
+
+def test_pieces_of_a_download_widen_by_their_bytes() -> None:
+    """A download acknowledges its bytes as they come, many pieces to a request: one
+    more per 256 KiB however they are cut, at most doubling on one piece."""
+    tuner = ConcurrencyTuner(limit=4, most=64)
+    for _ in range(8):
+        tuner.acknowledged(64 * 1024, 1.0)
+    assert tuner.limit == 6
+    tuner.acknowledged(CHUNK, 1.1)
     assert tuner.limit == 12
+
+
+def test_a_busy_machine_is_heard_before_each_doubling() -> None:
+    """Where requests slow down as soon as there are more (two cores shared with the
+    server), the answers of those sent at one width come before the next doubling:
+    slow start stops near the width that was enough, not at the memory bound."""
+    limits = run(ConcurrencyTuner(limit=4, most=16), two_cores, 100)
+    assert max(limits) <= 8, limits
+    assert all(limit <= 7 for limit in limits[10:]), limits
 
 
 def test_a_long_path_opens_to_the_memory_bound_at_once() -> None:
@@ -92,6 +115,24 @@ def test_a_long_path_opens_to_the_memory_bound_at_once() -> None:
     assert pinned.opened(0.5) == 4
 
 
+def test_the_first_small_answer_decides_the_path() -> None:
+    """The first opening answer is the soonest of those sent together; later ones wait
+    behind the requests sent since (on a busy machine, tens of milliseconds): they do
+    not open a short path wide, and once it is known short no more openings help."""
+    near = ConcurrencyTuner(limit=4, most=16)
+    assert near.small_requests_help(expected=None)
+    assert near.opened(0.015) == 4
+    assert near.opened(0.045) == 4  # behind the others: not a long path
+    assert near.short_path
+    assert not near.small_requests_help(expected=None)
+    far = ConcurrencyTuner(limit=4, most=16)
+    assert far.opened(0.12) == 16
+    assert not far.short_path
+    assert not far.small_requests_help(expected=None)
+    widening = ConcurrencyTuner(limit=4, most=16)
+    assert not widening.small_requests_help(expected=3)  # fewer requests than run at once
+
+
 def test_a_long_path_that_fills_early_is_narrowed_by_the_rates() -> None:
     tuner = ConcurrencyTuner(limit=4, most=32)
     tuner.opened(0.2)
@@ -99,3 +140,12 @@ def test_a_long_path_that_fills_early_is_narrowed_by_the_rates() -> None:
     limits = run(tuner, wan, 40)
     assert limits[0] == 32
     assert all(10 <= limit <= 24 for limit in limits[5:]), limits
+
+
+def test_a_long_path_opened_wide_is_not_narrowed_by_the_round_it_opened_in() -> None:
+    """The round's cap only slows growth: answers after a long path opened the pool
+    (in a round begun at the first width) never take it back down."""
+    tuner = ConcurrencyTuner(limit=4, most=16)
+    tuner.opened(0.06)
+    for _ in range(6):
+        assert tuner.acknowledged(CHUNK, 1.0, 0.45) == 16

@@ -266,11 +266,9 @@ class WorkerPool:
 
     @property
     def opening(self) -> bool:
-        """Still widening by the answers (slow start), with more jobs to come than run
-        at once (``expected``, if told): a request sent now is better small, so that
-        its answer, and the next step, come soon."""
-        more_jobs = self._expected is None or self._expected > self._tuner.limit
-        return self._tuner.slow_start and self._tuner.limit < self._tuner.most and more_jobs
+        """A request sent now is better small (see the tuner's
+        :meth:`~wcs_ext.transfer.pace.ConcurrencyTuner.small_requests_help`)."""
+        return self._tuner.small_requests_help(self._expected)
 
     def _take_turn(self) -> bool:
         """Wait until one more job may run; False when the pool was stopped meanwhile."""

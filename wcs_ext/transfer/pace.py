@@ -5,9 +5,13 @@ round trip per request), so more requests at once go faster; on loopback, or on 
 machine short of CPU, they only cost memory. :class:`ConcurrencyTuner` finds the width
 in two phases, as TCP finds its window:
 
-* **Slow start**: every acknowledged MiB widens the limit by one, so it more than
-  doubles with each round of requests, while each request still goes about as fast as
-  the fastest seen (the link is not full yet: another request adds its whole rate). Once
+* **Slow start**: every acknowledged 256 KiB widens the limit by one, but by at most
+  double in a round (as many answers as requests were in flight when it began), while
+  each request still goes about as fast as the fastest seen (the link is not full yet:
+  another request adds its whole rate). A round's cap is what lets the answers of
+  requests sent at one width be heard before the next doubling: on a machine short of
+  CPU, where requests slow down as soon as there are more, it stops near the width
+  that was enough instead of at the memory bound. Once
   requests run at less than ``exit_ratio`` of that rate (they share a full link or a
   busy machine: another one would only split the same throughput), it stops. The
   signal is each request's own rate, so it comes with every answer instead of a
@@ -57,6 +61,10 @@ class ConcurrencyTuner:
     """An opening chunk answered this late (seconds) is a long path: see :meth:`opened`."""
     hold: int = 3
     _slow_start: bool = attrs.field(default=True, init=False)
+    _long_path: bool | None = attrs.field(default=None, init=False)
+    _round_base: int = attrs.field(default=0, init=False)
+    _round_answers: int = attrs.field(default=0, init=False)
+    _piece_bytes: int = attrs.field(default=0, init=False)
     _fastest: float = attrs.field(default=0.0, init=False)
     _largest: int = attrs.field(default=0, init=False)
     _slow_in_a_row: int = attrs.field(default=0, init=False)
@@ -72,6 +80,7 @@ class ConcurrencyTuner:
     def __attrs_post_init__(self) -> None:
         self.most = max(self.most, 1)
         self.limit = min(max(self.limit, 1), self.most)
+        self._round_base = self.limit
         if self.limit == self.most:
             self._slow_start = False  # pinned: nothing to find
 
@@ -79,13 +88,33 @@ class ConcurrencyTuner:
     def slow_start(self) -> bool:
         return self._slow_start
 
+    @property
+    def short_path(self) -> bool:
+        """The first small answer came soon (see :meth:`opened`): the rates of whole
+        requests, not openings, find the width."""
+        return self._long_path is False
+
+    def small_requests_help(self, expected: int | None) -> bool:
+        """Still widening by the answers, with more requests to come than run at once
+        (``expected``, if known): one sent now is better small, so that its answer, and
+        the next step, come soon. Not once the first small answer came soon: on a short
+        path whole requests' rates find the width, and a small one only adds a request."""
+        more = expected is None or expected > self.limit
+        widening = self._slow_start and self.limit < self.most and not self.short_path
+        return widening and more
+
     def acknowledged(self, size: int, now: float, seconds: float | None = None) -> int:
         """``size`` more bytes were acknowledged at ``now`` (a request's answer, or a
         piece of a download); with ``seconds``, they were one whole request that took
         that long, and its rate is judged too. The new limit."""
         if self._slow_start:
+            whole = seconds is not None
             if (seconds is None or self.judge(size, seconds)) and self._slow_start:
-                return self._grow(size)
+                self._grow(size, whole=whole)
+            if whole:  # heard, fast or slow
+                self._round_answers += 1
+                if self._round_answers >= self._round_base:
+                    self._round_base, self._round_answers = self.limit, 0
             return self.limit
         return self._probe(size, now)
 
@@ -95,9 +124,13 @@ class ConcurrencyTuner:
         data centre it is a few milliseconds), where each connection carries a window
         per round trip and more at once pay until the link is full: open to the memory
         bound now; the first whole requests' rates narrow it if the link fills sooner.
-        The new limit."""
-        if self._slow_start and seconds >= self.long_path:
-            self.limit = self.most
+        The first answer decides (it is the soonest of those sent together): later
+        ones wait behind the requests the pool has since sent, most of all on a busy
+        machine, where a slow one would open a short path wide. The new limit."""
+        if self._slow_start and self._long_path is None:
+            self._long_path = seconds >= self.long_path
+            if self._long_path:
+                self.limit = self._round_base = self.most
         return self.limit
 
     def judge(self, size: int, seconds: float) -> bool:
@@ -119,15 +152,21 @@ class ConcurrencyTuner:
             self._end_slow_start(rate)
         return False
 
-    def _grow(self, size: int) -> int:
-        """One more request per MiB acknowledged, as TCP's window grows by the bytes
-        acknowledged: answers to big requests are few, and a transfer of a few dozen
-        of them would end before one request at a time found its width. At the memory bound
-        it goes on listening: a full link still lets it narrow."""
-        # At most doubling on one answer, as TCP caps what one acknowledgement may add.
-        step = min(self.limit, max(1, size // GROWTH_UNIT))
-        self.limit = min(self.most, self.limit + step)
-        return self.limit
+    def _grow(self, size: int, *, whole: bool) -> None:
+        """One more request per ``GROWTH_UNIT`` acknowledged, as TCP's window grows by
+        the bytes acknowledged: answers to big requests are few, and a transfer of a few
+        dozen of them would end before one request at a time found its width. At the
+        memory bound it goes on listening: a full link still lets it narrow.
+
+        A whole request's answer (``whole``) counts towards the round: the limit at most
+        doubles in one, as TCP's window does in a round trip, so that the rates of the
+        requests sent at the new width are heard before it doubles again. Pieces of a
+        download come many to a request and have no round: one may at most double it."""
+        self._piece_bytes += size
+        units, self._piece_bytes = divmod(self._piece_bytes, GROWTH_UNIT)
+        cap = 2 * (self._round_base if whole else self.limit)
+        step = max(1, units) if whole else units
+        self.limit = max(self.limit, min(self.most, cap, self.limit + step))  # never down
 
     def _end_slow_start(self, rate: float) -> None:
         """Full at this width: the link carries about ``limit * rate``, which fewer
