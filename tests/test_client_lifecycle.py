@@ -151,8 +151,11 @@ def test_the_pool_wakes_waiting_jobs_only_when_one_may_start() -> None:
     # all of them, for one place at most: each woken thread went round the GIL again.
     release = threading.Event()
     with WorkerPool(6, 6) as pool:
+        for _ in range(6):  # six threads, made while the pool was six wide
+            pool.submit(time.sleep, 0.05)
+        pool._wait_idle()
         gate = pool._gate = CountingCondition()
-        pool._tuner = ConcurrencyTuner(limit=2, most=2)  # six threads, two at once
+        pool._tuner = ConcurrencyTuner(limit=2, most=2)  # now two at once
         for _ in range(6):
             pool.submit(release.wait, 10)
         deadline = time.monotonic() + 10
@@ -165,6 +168,32 @@ def test_the_pool_wakes_waiting_jobs_only_when_one_may_start() -> None:
         release.set()
     # Each of the six freed one place when it finished: one waiter woken each, at most.
     assert gate.woken <= 6
+
+
+def test_the_pool_makes_threads_only_as_wide_as_it_runs() -> None:
+    """Each thread allocates from a malloc arena of its own: sixteen threads taking
+    turns at two requests spread the chunks over sixteen arenas, memory touched (and
+    cleared by the kernel) for nothing. Threads come as the limit widens."""
+    release = threading.Event()
+
+    def threads() -> int:
+        return sum(thread.name.startswith("wcs-") for thread in threading.enumerate())
+
+    def until_none_left() -> None:
+        deadline = time.monotonic() + 10
+        while threads() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert threads() == 0
+
+    until_none_left()  # an earlier test's pool may still be stopping its threads
+    with WorkerPool(16, 16, start=2) as pool:
+        for _ in range(10):
+            pool.submit(release.wait, 10)
+        assert threads() == 2
+        pool.opened(1.0)  # a long path: the pool opens wide, as wide as its jobs
+        assert threads() == 10
+        release.set()
+    until_none_left()
 
 
 def test_the_pool_raises_the_first_failure_and_stops_the_rest() -> None:

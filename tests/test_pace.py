@@ -149,3 +149,24 @@ def test_a_long_path_opened_wide_is_not_narrowed_by_the_round_it_opened_in() -> 
     tuner.opened(0.06)
     for _ in range(6):
         assert tuner.acknowledged(CHUNK, 1.0, 0.45) == 16
+
+
+def test_a_short_path_keeps_a_doubling_only_if_it_nearly_doubled_the_throughput() -> None:
+    """On a short path (the first small answer came in milliseconds) a new connection
+    runs at full speed at once: a doubling that brought only a little more throughput
+    (the server's CPU is nearly all there is) ends slow start where it began, with no
+    margin; where the link is what limits, it still climbs to the link's width."""
+
+    def a_little_more_up_to_8(limit: int) -> float:
+        return min(limit, 4) * 100e6 * (1 + 0.1 * max(0, min(limit, 8) - 4))
+
+    short = ConcurrencyTuner(limit=4, most=16)
+    short.opened(0.005)
+    limits = run(short, a_little_more_up_to_8, 60)
+    assert max(limits) == 8
+    assert all(limit <= 7 for limit in limits[10:]), limits  # probing may step one up
+    unknown = run(ConcurrencyTuner(limit=4, most=16), a_little_more_up_to_8, 60)
+    assert max(unknown) == 16  # a long path's rule: a new connection is slow at first
+    on_a_link = ConcurrencyTuner(limit=4, most=16)
+    on_a_link.opened(0.005)
+    assert all(10 <= limit <= 12 for limit in run(on_a_link, wan, 60)[20:])

@@ -189,6 +189,7 @@ class WorkerPool:
             queue.SimpleQueue()
         )
         self._threads: list[threading.Thread] = []
+        self._closed = False
         self._cancel = threading.Event()
         self._idle = threading.Condition()
         self._unfinished = 0
@@ -212,8 +213,10 @@ class WorkerPool:
         finally:
             if exc is not None and not isinstance(exc, Cancelled):
                 self._cancel.set()  # an interrupt, or the submitter failed: stop the rest
-            for _ in self._threads:
-                self._jobs.put(None)
+            with self._gate:
+                self._closed = True  # no thread is added after the last stop is sent
+                for _ in self._threads:
+                    self._jobs.put(None)
         if self._error is not None and (exc is None or isinstance(exc, Cancelled)):
             raise self._error
 
@@ -229,13 +232,23 @@ class WorkerPool:
             raise Cancelled()
         with self._idle:
             self._unfinished += 1
-        if len(self._threads) < self._workers:
+        self._jobs.put((job, args))
+        with self._gate:
+            self._add_threads()
+
+    def _add_threads(self) -> None:
+        """Threads up to the limit, never more than there are jobs (called with the gate
+        held). A thread is made only once the pool is that wide: each thread's
+        allocations come from a malloc arena of its own, and a thread that could only
+        wait for its turn would still take jobs in turn, spreading the chunks over one
+        arena more, memory the process touches and the kernel must clear first."""
+        wanted = min(self._workers, self._tuner.limit, self._unfinished)
+        while not self._closed and len(self._threads) < wanted:
             thread = threading.Thread(
                 target=self._work, name=f"wcs-{len(self._threads)}", daemon=True
             )
             self._threads.append(thread)
             thread.start()
-        self._jobs.put((job, args))
 
     def _work(self) -> None:
         while (item := self._jobs.get()) is not None:
@@ -288,6 +301,7 @@ class WorkerPool:
             # Only a wider limit lets a waiting job start: waking them all on every
             # answer cost each a round for the GIL, and the waker a switch, for nothing.
             if self._tuner.acknowledged(size, time.monotonic(), seconds) > before:
+                self._add_threads()
                 self._gate.notify_all()
 
     def opened(self, seconds: float) -> None:
@@ -297,6 +311,7 @@ class WorkerPool:
         with self._gate:
             before = self._tuner.limit
             if self._tuner.opened(seconds) > before:
+                self._add_threads()
                 self._gate.notify_all()
 
     def request_took(self, size: int, seconds: float) -> None:

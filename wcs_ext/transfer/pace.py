@@ -55,8 +55,14 @@ class ConcurrencyTuner:
     seen. Low enough that a new connection still in TCP's own slow start (a large
     request on it runs at about 0.7 of a warm one's rate over a long link) is not
     taken for a full link."""
+    short_exit_ratio: float = 0.8
+    """``exit_ratio`` on a short path (see :meth:`opened`): there a new connection is
+    at full speed at once, and a doubling that did not bring 1.6 times the throughput
+    only costs the CPU it shares with the server."""
     margin: float = 1.5
-    """Requests kept beyond the width that would just fill the link, when slow start ends."""
+    """Requests kept beyond the width that would just fill the link, when slow start ends
+    (on a long path: each request waits a round trip after its bytes, which another
+    covers; on a short path that wait is nothing)."""
     long_path: float = 0.03
     """An opening chunk answered this late (seconds) is a long path: see :meth:`opened`."""
     hold: int = 3
@@ -143,7 +149,7 @@ class ConcurrencyTuner:
             return True
         rate = size / seconds
         self._fastest = max(self._fastest, rate)
-        if rate >= self._fastest * self.exit_ratio:
+        if rate >= self._fastest * (self.short_exit_ratio if self.short_path else self.exit_ratio):
             self._slow_in_a_row = 0
             return True
         # Twice in a row: one slow answer may be a pause, not a full link.
@@ -175,7 +181,8 @@ class ConcurrencyTuner:
         self._slow_start = False
         full = self.limit * rate / self._fastest
         before = self.limit
-        self.limit = min(self.most, max(1, math.ceil(self.margin * full)), before)
+        margin = 1.0 if self.short_path else self.margin
+        self.limit = min(self.most, max(1, math.ceil(margin * full)), before)
         self._settling, self._window_start = before, None
 
     def _probe(self, size: int, now: float) -> int:
