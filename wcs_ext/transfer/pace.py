@@ -67,10 +67,11 @@ class ConcurrencyTuner:
     """An opening chunk answered this late (seconds) is a long path: see :meth:`opened`."""
     hold: int = 3
     _slow_start: bool = attrs.field(default=True, init=False)
-    _long_path: bool | None = attrs.field(default=None, init=False)
+    _long_path: bool | None = attrs.field(default=None, init=False)  # None: not known yet
+    # Slow start's round: the limit when it began, and the whole answers heard since.
     _round_base: int = attrs.field(default=0, init=False)
     _round_answers: int = attrs.field(default=0, init=False)
-    _piece_bytes: int = attrs.field(default=0, init=False)
+    _ungrown_bytes: int = attrs.field(default=0, init=False)  # short of a GROWTH_UNIT
     _fastest: float = attrs.field(default=0.0, init=False)
     _largest: int = attrs.field(default=0, init=False)
     _slow_in_a_row: int = attrs.field(default=0, init=False)
@@ -114,10 +115,9 @@ class ConcurrencyTuner:
         piece of a download); with ``seconds``, they were one whole request that took
         that long, and its rate is judged too. The new limit."""
         if self._slow_start:
-            whole = seconds is not None
             if (seconds is None or self.judge(size, seconds)) and self._slow_start:
-                self._grow(size, whole=whole)
-            if whole:  # heard, fast or slow
+                self._grow(size, whole=seconds is not None)
+            if seconds is not None:  # a whole answer is heard, fast or slow
                 self._round_answers += 1
                 if self._round_answers >= self._round_base:
                     self._round_base, self._round_answers = self.limit, 0
@@ -168,8 +168,8 @@ class ConcurrencyTuner:
         doubles in one, as TCP's window does in a round trip, so that the rates of the
         requests sent at the new width are heard before it doubles again. Pieces of a
         download come many to a request and have no round: one may at most double it."""
-        self._piece_bytes += size
-        units, self._piece_bytes = divmod(self._piece_bytes, GROWTH_UNIT)
+        self._ungrown_bytes += size
+        units, self._ungrown_bytes = divmod(self._ungrown_bytes, GROWTH_UNIT)
         cap = 2 * (self._round_base if whole else self.limit)
         step = max(1, units) if whole else units
         self.limit = max(self.limit, min(self.most, cap, self.limit + step))  # never down
