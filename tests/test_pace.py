@@ -98,6 +98,18 @@ def test_pieces_of_a_download_widen_by_their_bytes() -> None:
     assert tuner.limit == 12
 
 
+def test_a_small_whole_answer_counts_one_request_once() -> None:
+    """A whole answer of less than 256 KiB still widens by one, and its bytes go with
+    that one: counted again as bytes, small requests would widen faster than large."""
+    tuner = ConcurrencyTuner(limit=4, most=64)
+    tuner.acknowledged(128 * 1024, 1.0, 0.01)
+    assert tuner.limit == 5
+    tuner.acknowledged(128 * 1024, 1.1)  # half a unit: nothing yet
+    assert tuner.limit == 5
+    tuner.acknowledged(128 * 1024, 1.2)
+    assert tuner.limit == 6
+
+
 def test_a_busy_machine_is_heard_before_each_doubling() -> None:
     """Where requests slow down as soon as there are more (two cores shared with the
     server), the answers of those sent at one width come before the next doubling:

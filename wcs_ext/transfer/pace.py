@@ -170,9 +170,10 @@ class ConcurrencyTuner:
         download come many to a request and have no round: one may at most double it."""
         self._ungrown_bytes += size
         units, self._ungrown_bytes = divmod(self._ungrown_bytes, GROWTH_UNIT)
+        if whole and not units:  # a small whole answer still counts one, its bytes with it
+            units, self._ungrown_bytes = 1, 0
         cap = 2 * (self._round_base if whole else self.limit)
-        step = max(1, units) if whole else units
-        self.limit = max(self.limit, min(self.most, cap, self.limit + step))  # never down
+        self.limit = max(self.limit, min(self.most, cap, self.limit + units))  # never down
 
     def _end_slow_start(self, rate: float) -> None:
         """Full at this width: the link carries about ``limit * rate``, which fewer
