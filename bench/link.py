@@ -19,6 +19,9 @@ link. What it models, per direction (client to server, server to client):
   after its data left.
 * **A bounded buffer**: the link queues at most ``buffer`` bytes waiting for its rate;
   a sender that would overfill it waits (the real socket then pushes back).
+* **A reset**: once one side has gone away (closed with data still coming, as a client
+  that read enough of a response does), the other side's connection is reset, as the
+  kernel's RST does: its bytes stop taking the link.
 
 The scheduling is pure (:class:`Flow`, :class:`Wire` take the time as an argument), so
 its rules are tested without a clock; the proxy around it only sleeps until the times
@@ -158,9 +161,14 @@ def _wait(flow: Flow, wire: Wire, now: float, size: int) -> float:
 
 
 async def _pump(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, flow: Flow, wire: Wire
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    flow: Flow,
+    wire: Wire,
+    sender: asyncio.StreamWriter,
 ) -> None:
-    """Carry one direction: read, schedule by the model, deliver on time, pass EOF on."""
+    """Carry one direction: read, schedule by the model, deliver on time, pass EOF on.
+    ``sender`` is the reading side's connection: reset when the receiver went away."""
     loop = asyncio.get_running_loop()
     # Bounded: at most a window's worth (plus the link buffer) waits here for delivery.
     slots = max(4, (flow.profile.window_limit + wire.buffer) // READ_SIZE + 1)
@@ -177,8 +185,12 @@ async def _pump(
             if writer.can_write_eof():
                 writer.write_eof()
         except (ConnectionError, OSError):
-            # The receiving side went away. Keep taking from the queue until the reader
+            # The receiving side went away (a client that closed a response it read
+            # enough of). Its kernel answers more data with a reset, which stops the
+            # sender: so does the link, or it would go on carrying (and charging the
+            # wire for) bytes no one reads. Then it takes from the queue until the reader
             # ends it, or the reader would wait for room forever, never closing up.
+            sender.transport.abort()
             while await queue.get() is not None:
                 pass
 
@@ -216,8 +228,8 @@ async def serve(target: tuple[str, int], profile: LinkProfile, port: int = 0) ->
             return
         try:
             await asyncio.gather(
-                _pump(client_r, server_w, Flow(profile), up),
-                _pump(server_r, client_w, Flow(profile), down),
+                _pump(client_r, server_w, Flow(profile), up, client_w),
+                _pump(server_r, client_w, Flow(profile), down, server_w),
             )
         finally:
             for writer in (client_w, server_w):

@@ -110,11 +110,11 @@ def test_the_proxy_carries_both_directions_and_the_end_of_stream() -> None:
 
 def test_a_connection_whose_far_side_resets_is_closed_up() -> None:
     # The target takes a few bytes and resets the connection while the client still
-    # sends: the link must keep reading the client (dropping what can no longer be
-    # delivered) until its end of stream, then close both sides and end the handler.
+    # sends: the link resets the client too (its bytes could no longer be delivered),
+    # closes both sides and ends the handler.
     fast = LinkProfile("test", 0.001, 50e6, 100e6, 1 << 20)
 
-    async def scenario() -> set[asyncio.Task[object]]:
+    async def scenario() -> tuple[bool, set[asyncio.Task[object]]]:
         async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             await reader.read(1024)
             writer.transport.abort()
@@ -125,11 +125,15 @@ def test_a_connection_whose_far_side_resets_is_closed_up() -> None:
         reader, writer = await asyncio.open_connection(
             "127.0.0.1", link.sockets[0].getsockname()[1]
         )
-        for _ in range(32):  # 8 MiB, several times what the link queues for one connection
-            writer.write(os.urandom(256 * 1024))
-            await asyncio.wait_for(writer.drain(), 30)
-        writer.write_eof()
-        await asyncio.wait_for(reader.read(), 30)  # the link closed its side
+        reset_seen = False
+        try:
+            for _ in range(32):  # 8 MiB, several times what the link queues for one
+                writer.write(os.urandom(256 * 1024))
+                await asyncio.wait_for(writer.drain(), 30)
+            writer.write_eof()
+            await asyncio.wait_for(reader.read(), 30)  # the link closed its side
+        except ConnectionError:
+            reset_seen = True
         writer.close()
         for _ in range(300):  # the handler's tasks end once both sides are closed
             left = asyncio.all_tasks() - before
@@ -138,6 +142,48 @@ def test_a_connection_whose_far_side_resets_is_closed_up() -> None:
             await asyncio.sleep(0.01)
         link.close()
         target.close()
-        return asyncio.all_tasks() - before
+        return reset_seen, asyncio.all_tasks() - before
 
-    assert asyncio.run(scenario()) == set()
+    reset_seen, left = asyncio.run(scenario())
+    assert reset_seen
+    assert left == set()
+
+
+def test_a_reader_that_goes_away_stops_the_sender() -> None:
+    # A client reads the start of a long answer and closes (a download that has the
+    # slice it wanted). A real link then resets the server; before, the link went on
+    # reading the whole answer, carrying bytes no one read at the connection's rate and
+    # taking that share of the link from every other connection.
+    fast = LinkProfile("test", 0.001, 50e6, 100e6, 1 << 20)
+    answer_size = 64 * 1024 * 1024
+
+    async def scenario() -> int:
+        sent = [0]
+        finished = asyncio.Event()
+
+        async def long_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            block = bytes(256 * 1024)
+            try:
+                while sent[0] < answer_size:
+                    writer.write(block)
+                    await writer.drain()
+                    sent[0] += len(block)
+            except ConnectionError:
+                pass
+            finally:
+                finished.set()
+                writer.close()
+
+        target = await asyncio.start_server(long_answer, "127.0.0.1", 0)
+        link = await serve(("127.0.0.1", target.sockets[0].getsockname()[1]), fast)
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1", link.sockets[0].getsockname()[1]
+        )
+        await reader.readexactly(1024 * 1024)
+        writer.transport.abort()  # gone, with the answer still coming
+        await asyncio.wait_for(finished.wait(), 60)
+        link.close()
+        target.close()
+        return sent[0]
+
+    assert asyncio.run(scenario()) < answer_size // 2
