@@ -20,6 +20,7 @@ from tests.upload_host import AK, BASE_URL, BLOCK, SK, UploadHost
 from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsConfig
 from wcs_ext._async.transfer.multipart import OPENING_CHUNK
 from wcs_ext._sync.transfer import multipart
+from wcs_ext.protocol.checksum import etag_file
 from wcs_ext.transfer.pace import ConcurrencyTuner
 
 LATENCY = 0.25  # seconds each mkblk/bput waits, as over a long link: CPU is never the limit
@@ -155,6 +156,38 @@ def test_a_block_opens_with_a_small_chunk_only_while_the_pool_widens(
     if latency:
         assert crowd.most == 8  # a long path: straight to the bound
         assert len(opened) <= 2  # the first two opened it (concurrency 2), no more
+
+
+@pytest.mark.parametrize(("chunk", "widest"), [(BLOCK, 16), (BLOCK // 4, 8)], ids=["4M", "1M"])
+def test_a_long_path_runs_twice_the_requests_with_half_a_chunk_each(
+    tmp_path: Path, chunk: int, widest: int
+) -> None:
+    """Over a long path twice the connections ramp up sooner: twice ``max_concurrency``
+    requests, each with half a chunk, the same bytes in memory. Not when half a chunk
+    would be under 1 MiB (a request waits a round trip for its answer)."""
+    host, crowd = UploadHost(), Crowd()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        crowd.enter()
+        try:
+            if not request.url.path.startswith("/mkfile"):
+                time.sleep(LATENCY)
+            return host.handler(request)
+        finally:
+            crowd.leave()
+
+    config = settings(tmp_path, max_concurrency=8, bput_size=chunk)
+    path = big_file(tmp_path)
+    with Wcs(
+        config, transport=httpx.MockTransport(answer), retry=RetryPolicy(max_retries=0)
+    ) as wcs:
+        result = wcs.multipart_upload(path, "b", "k")
+    assert result.hash == etag_file(path)
+    assert crowd.most == widest
+    part = chunk // (widest // 8)
+    sizes = {size for _, size in _bodies(host)}
+    assert sizes <= {OPENING_CHUNK, part - OPENING_CHUNK, part}, sizes
+    assert part in sizes
 
 
 def test_an_opening_chunk_is_timed_without_the_making_of_the_http_client(

@@ -196,6 +196,36 @@ def test_the_pool_makes_threads_only_as_wide_as_it_runs() -> None:
     until_none_left()
 
 
+def test_a_pool_allowed_to_widen_on_a_long_path_runs_and_takes_twice_its_bound() -> None:
+    """On a long path each job's request carries half a chunk: twice as many may run,
+    and twice as many be submitted ahead (the same bytes in memory)."""
+    release = threading.Event()
+    lock = threading.Lock()
+    running = [0, 0]
+
+    def job() -> None:
+        with lock:
+            running[0] += 1
+            running[1] = max(running)
+        release.wait(10)
+        with lock:
+            running[0] -= 1
+
+    with WorkerPool(4, 4, start=2, long_path_width=2) as pool:
+        pool.opened(1.0)  # a long path
+        assert (pool.most, pool.chunk_divisor) == (8, 2)
+        submitter = threading.Thread(target=lambda: [pool.submit(job) for _ in range(12)])
+        submitter.start()
+        deadline = time.monotonic() + 10
+        while running[0] < 8 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert running[0] == 8  # eight at once, not four
+        assert submitter.is_alive()  # and no more than eight submitted ahead
+        release.set()
+        submitter.join(10)
+    assert running == [0, 8]
+
+
 def test_the_pool_raises_the_first_failure_and_stops_the_rest() -> None:
     started: list[int] = []
 

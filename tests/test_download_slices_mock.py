@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -273,3 +274,30 @@ def test_an_object_that_changes_between_slices_is_fetched_again_whole(tmp_path: 
     assert (tmp_path / "k.bin").read_bytes() == new
     assert result.hash == etag(new)
     assert files(tmp_path) == ["k.bin"]
+
+
+@pytest.mark.parametrize(("delay", "ranges"), [(0.0, 2), (0.05, 5)], ids=["near", "long-path"])
+def test_a_long_path_fetches_twice_as_many_slices_at_once(
+    tmp_path: Path, delay: float, ranges: int
+) -> None:
+    """A first answer as slow as a long path's round trip: twice ``max_concurrency``
+    connections (their TCP slow starts reach the link's window a round trip sooner),
+    the object cut into as many slices. The delay is a round trip's, never timed."""
+    data = data_of(6 * PIECE)
+    seen: list[str | None] = []
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        with lock:
+            seen.append(request.headers.get("range"))
+        if request.headers.get("range") is None:
+            time.sleep(delay)
+        return answer(data, request)
+
+    settings = {**SLICED, "download_slice_size": 2 * PIECE, "concurrency": 2, "max_concurrency": 3}
+    with wcs_for(handler, **settings) as wcs:
+        result = wcs.download(URL, tmp_path / "k.bin")
+    assert (tmp_path / "k.bin").read_bytes() == data
+    assert result.hash == etag(data)
+    assert seen[0] is None
+    assert len(seen[1:]) == ranges, seen

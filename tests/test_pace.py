@@ -127,6 +127,25 @@ def test_a_long_path_opens_to_the_memory_bound_at_once() -> None:
     assert pinned.opened(0.5) == 4
 
 
+def test_a_long_path_may_run_more_requests_each_with_a_share_of_a_chunk() -> None:
+    """Twice the connections reach the link's window a round trip sooner: a pool that
+    allows it doubles its bound on a long path, its requests carrying half a chunk
+    (as many bytes in memory); on a short path, or pinned, nothing changes."""
+    far = ConcurrencyTuner(limit=4, most=16, long_path_width=2)
+    assert far.chunk_divisor == 1  # not known yet
+    assert far.opened(0.12) == 32
+    assert (far.most, far.chunk_divisor) == (32, 2)
+    near = ConcurrencyTuner(limit=4, most=16, long_path_width=2)
+    assert near.opened(0.002) == 4
+    assert (near.most, near.chunk_divisor) == (16, 1)
+    pinned = ConcurrencyTuner(limit=4, most=4, long_path_width=2)
+    assert pinned.opened(0.5) == 4
+    assert (pinned.most, pinned.chunk_divisor) == (4, 1)
+    plain = ConcurrencyTuner(limit=4, most=16)  # width 1: the bound is the bound
+    assert plain.opened(0.12) == 16
+    assert (plain.most, plain.chunk_divisor) == (16, 1)
+
+
 def test_the_first_small_answer_decides_the_path() -> None:
     """The first opening answer is the soonest of those sent together; later ones wait
     behind the requests sent since (on a busy machine, tens of milliseconds): they do

@@ -181,3 +181,29 @@ def test_option_places_keep_the_help_order_users_know() -> None:
         "--contentdetect", "--detectntyurl", "--detectntyrule", "--hashalgorithm", "--notify",
         "--separate", "--force", "--output", "--download-url", "--put-url", "--mgr-url",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "max_concurrency", "bput_size", "widest", "upload_width"),
+    [
+        (4, 16, 4 * 1024 * 1024, 32, 2),  # defaults: twice as many on a long path
+        (4, 16, 1024 * 1024, 32, 1),  # downloads widen; uploads keep 1 MiB chunks whole
+        (4, 4, 4 * 1024 * 1024, 4, 1),  # pinned: never wider
+        (0, 16, 4 * 1024 * 1024, 1, 1),  # one at a time, as the original
+    ],
+)
+def test_the_connections_cover_the_widest_a_long_path_may_run(
+    concurrency: int, max_concurrency: int, bput_size: int, widest: int, upload_width: int
+) -> None:
+    from wcs_ext._base_client import max_connections
+    from wcs_ext.transfer.settings import TransferConfig, widest_concurrency
+
+    config = WcsConfig(
+        access_key="ak", secret_key="sk", concurrency=concurrency,
+        max_concurrency=max_concurrency, bput_size=bput_size,
+    )  # fmt: skip
+    assert widest_concurrency(config) == widest
+    assert max_connections(config) == widest + 4  # every request its connection
+    transfers = TransferConfig.from_config(config)
+    assert transfers.long_path_width * transfers.max_concurrency == widest
+    assert transfers.upload_long_path_width == upload_width

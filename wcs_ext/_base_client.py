@@ -19,7 +19,7 @@ from ._version import __version__
 from .auth import management_auth
 from .config import WcsConfig
 from .errors import WcsClosedError
-from .transfer.settings import TransferConfig, most_concurrency
+from .transfer.settings import TransferConfig, widest_concurrency
 
 if TYPE_CHECKING:
     # Names for annotations; at run time these modules load on first use
@@ -48,7 +48,7 @@ no TLS context."""
 def max_connections(config: WcsConfig) -> int:
     """Connections per host: one per request in flight at most, plus a few for
     management calls made meanwhile."""
-    return most_concurrency(config) + 4
+    return widest_concurrency(config) + 4
 
 
 def plain_http(url: str | None) -> bool:

@@ -236,8 +236,9 @@ class WcsConfigFields:
     tmp_record_folder: str = setting("", computed=default_record_folder)
     concurrency: int = setting(4)
     # Not in the original: transfers start at `concurrency` requests at once and grow,
-    # while the throughput grows, up to this many (each holds one chunk in memory).
-    # Set it to `concurrency` (or 0) to pin the number.
+    # while the throughput grows, up to this many (each holds one chunk in memory); over
+    # a long path twice as many, each with half a chunk (transfer/pace.py). Set it to
+    # `concurrency` (or 0) to pin the number.
     max_concurrency: int = setting(16)
     ishttps: bool = setting(False)
     isverify: bool = setting(True)

@@ -154,9 +154,12 @@ class WorkerPool:
         *,
         start: int | None = None,
         expected: int | None = None,
+        long_path_width: int = 1,
     ) -> None:
         most = max(workers, 1)
-        self._tuner = transfer.pace.ConcurrencyTuner(limit=start or most, most=most)
+        self._tuner = transfer.pace.ConcurrencyTuner(
+            limit=start or most, most=most, long_path_width=long_path_width
+        )
         self._expected = expected
         self._running = 0
         self._gate = asyncio.Condition()
@@ -167,6 +170,17 @@ class WorkerPool:
     def limit(self) -> int:
         """How many jobs may run at once now."""
         return self._tuner.limit
+
+    @property
+    def most(self) -> int:
+        """How many jobs may ever run at once (more once a long path is known)."""
+        return self._tuner.most
+
+    @property
+    def chunk_divisor(self) -> int:
+        """What a job's chunk is divided by: more requests, each smaller, on a long
+        path (see the tuner's ``long_path_width``)."""
+        return self._tuner.chunk_divisor
 
     @property
     def opening(self) -> bool:
@@ -219,8 +233,10 @@ class WorkerPool:
         """A first small answer (an opening chunk, a response's headers) took
         ``seconds``: no measure of the link's rate, but of its length (a long path
         opens the pool wide at once)."""
-        before = self._tuner.limit
+        before, most = self._tuner.limit, self._tuner.most
         if self._tuner.opened(seconds) > before:
+            for _ in range(self._tuner.most - most):
+                self._pending.release()  # as many more submitted ahead: each holds less
             async with self._gate:
                 self._gate.notify_all()
 

@@ -176,10 +176,11 @@ class WorkerPool:
         *,
         start: int | None = None,
         expected: int | None = None,
+        long_path_width: int = 1,
     ) -> None:
-        self._workers = max(workers, 1)
+        workers = max(workers, 1)
         self._tuner = transfer.pace.ConcurrencyTuner(
-            limit=start or self._workers, most=self._workers
+            limit=start or workers, most=workers, long_path_width=long_path_width
         )
         self._expected = expected
         self._running = 0
@@ -242,7 +243,7 @@ class WorkerPool:
         allocations come from a malloc arena of its own, and a thread that could only
         wait for its turn would still take jobs in turn, spreading the chunks over one
         arena more, memory the process touches and the kernel must clear first."""
-        wanted = min(self._workers, self._tuner.limit, self._unfinished)
+        wanted = min(self._tuner.most, self._tuner.limit, self._unfinished)
         while not self._closed and len(self._threads) < wanted:
             thread = threading.Thread(
                 target=self._work, name=f"wcs-{len(self._threads)}", daemon=True
@@ -278,6 +279,17 @@ class WorkerPool:
         return self._tuner.limit
 
     @property
+    def most(self) -> int:
+        """How many jobs may ever run at once (more once a long path is known)."""
+        return self._tuner.most
+
+    @property
+    def chunk_divisor(self) -> int:
+        """What a job's chunk is divided by: more requests, each smaller, on a long
+        path (see the tuner's ``long_path_width``)."""
+        return self._tuner.chunk_divisor
+
+    @property
     def opening(self) -> bool:
         """A request sent now is better small (see the tuner's
         :meth:`~wcs_ext.transfer.pace.ConcurrencyTuner.small_requests_help`)."""
@@ -309,8 +321,10 @@ class WorkerPool:
         ``seconds``: no measure of the link's rate, but of its length (a long path
         opens the pool wide at once)."""
         with self._gate:
-            before = self._tuner.limit
+            before, most = self._tuner.limit, self._tuner.most
             if self._tuner.opened(seconds) > before:
+                for _ in range(self._tuner.most - most):
+                    self._pending.release()  # as many more submitted ahead: each holds less
                 self._add_threads()
                 self._gate.notify_all()
 

@@ -28,7 +28,8 @@ flight on every retryable failure (a server in trouble gets fewer, not more), an
 retry budget spaces the retries.
 
 It stays between 1 and ``most`` (the memory bound: each request in flight holds a
-chunk). Pure: the caller passes the time and the bytes, and serialises the calls.
+chunk; on a long path, ``long_path_width`` times as many requests with that share of a
+chunk each). Pure: the caller passes the time and the bytes, and serialises the calls.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ class ConcurrencyTuner:
     long_path: float = 0.03
     """An opening chunk answered this late (seconds) is a long path: see :meth:`opened`."""
     hold: int = 3
+    long_path_width: int = 1
+    """``most`` is multiplied by this once the path is known to be long (see
+    :meth:`opened`; the caller's requests then carry ``1 / long_path_width`` of a
+    chunk, :attr:`chunk_divisor`); 1: never. See
+    :data:`~wcs_ext.transfer.settings.LONG_PATH_WIDTH`."""
     _slow_start: bool = attrs.field(default=True, init=False)
     _long_path: bool | None = attrs.field(default=None, init=False)  # None: not known yet
     # Slow start's round: the limit when it began, and the whole answers heard since.
@@ -94,6 +100,12 @@ class ConcurrencyTuner:
     @property
     def slow_start(self) -> bool:
         return self._slow_start
+
+    @property
+    def chunk_divisor(self) -> int:
+        """What a chunk is divided by now: ``long_path_width`` once the path is known to
+        be long, else 1."""
+        return self.long_path_width if self._long_path else 1
 
     @property
     def short_path(self) -> bool:
@@ -136,6 +148,7 @@ class ConcurrencyTuner:
         if self._slow_start and self._long_path is None:
             self._long_path = seconds >= self.long_path
             if self._long_path:
+                self.most *= max(self.long_path_width, 1)
                 self.limit = self._round_base = self.most
         return self.limit
 

@@ -10,10 +10,12 @@ from .bandwidth import parse_rate
 
 __all__ = [
     "DEFAULT_MULTIPART_THRESHOLD",
+    "LONG_PATH_WIDTH",
     "StepRetries",
     "TransferConfig",
     "most_concurrency",
     "start_concurrency",
+    "widest_concurrency",
 ]
 
 DEFAULT_MULTIPART_THRESHOLD = 4 * 1024 * 1024
@@ -33,6 +35,27 @@ def most_concurrency(config: WcsConfig) -> int:
     if config.concurrency == 0:
         return 1
     return max(config.max_concurrency, start_concurrency(config))
+
+
+LONG_PATH_WIDTH = 2
+"""On a long path a transfer that is not pinned runs this many times ``max_concurrency``
+requests, an upload's each with this share of a chunk (as many bytes in memory; a
+download's slices hold none): every TCP connection starts with a window of 10 segments
+that doubles a round trip, so twice as many reach the link's window together one round
+trip sooner, and over a long path a round trip is a large part of a transfer's time."""
+
+
+def widest_concurrency(config: WcsConfig) -> int:
+    """Requests in flight a transfer may ever have: ``most_concurrency``, times
+    :data:`LONG_PATH_WIDTH` once a long path is known (each
+    request then carries that share of a chunk), unless the number is pinned."""
+    most = most_concurrency(config)
+    return most * LONG_PATH_WIDTH if most > start_concurrency(config) else most
+
+
+MIN_LONG_PATH_CHUNK = 1024 * 1024
+"""An upload's chunk is divided on a long path only while its parts stay this large: a
+request waits a round trip for its answer, which a smaller one would barely outlast."""
 
 
 @attrs.frozen(kw_only=True)
@@ -74,6 +97,15 @@ class TransferConfig:
     download_slice_size: int = 8 * 1024 * 1024
     guess_mime_type: bool = True
     """Uploads send the type their key implies when the call forces none."""
+    long_path_width: int = 1
+    """How many times ``max_concurrency`` a transfer may run on a long path (1: pinned)."""
+
+    @property
+    def upload_long_path_width(self) -> int:
+        """``long_path_width`` for an upload: its chunks are divided by it, while the
+        parts stay at least :data:`MIN_LONG_PATH_CHUNK`."""
+        width = self.long_path_width
+        return width if self.chunk_size >= width * MIN_LONG_PATH_CHUNK else 1
 
     @classmethod
     def from_config(
@@ -112,4 +144,5 @@ class TransferConfig:
             download_parallel_threshold=config.download_parallel_threshold,
             download_slice_size=config.download_slice_size,
             guess_mime_type=config.guess_mime_type,
+            long_path_width=widest_concurrency(config) // most,
         )

@@ -54,17 +54,22 @@ class AsyncSlicedDownloads(AsyncClientCore):
         object from its first byte, if one is open, its headers ``first_answered_in``
         seconds after it was asked for), then check and rename."""
         config = self._transfer_config
-        per_slice = transfer.download_slices.pieces_per_slice(
-            sliced.size, config.download_slice_size, config.max_concurrency
-        )
         tracker.add(sliced.resumed_from - tracker.done)
         tracker.set_total(sliced.size)
         writer = FileWriter(sliced.fd)
         try:
-            # Widens from concurrency to max_concurrency while the throughput grows.
-            async with WorkerPool(config.max_concurrency, start=config.concurrency) as pool:
+            # Widens from concurrency to max_concurrency while the throughput grows (on a
+            # long path to long_path_width times that at once: a slice holds no memory).
+            async with WorkerPool(
+                config.max_concurrency,
+                start=config.concurrency,
+                long_path_width=config.long_path_width,
+            ) as pool:
                 if first_answered_in is not None:
                     await pool.opened(first_answered_in)  # a long path opens it wide at once
+                per_slice = transfer.download_slices.pieces_per_slice(
+                    sliced.size, config.download_slice_size, pool.most
+                )
                 for part in sliced.slices_left(per_slice):
                     given, first = (first, None) if part.start == 0 else (None, first)
                     await pool.submit(

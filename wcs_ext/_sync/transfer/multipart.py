@@ -135,6 +135,7 @@ class SyncMultipartUploads(SyncClientCore):
             job.config.max_in_flight,
             start=job.config.concurrency,
             expected=upload.block_count - len(states),
+            long_path_width=job.config.upload_long_path_width,
         ) as pool:
             for block in upload.pending():
                 resumed = upload.resumed.get(block.index)
@@ -186,7 +187,7 @@ class SyncMultipartUploads(SyncClientCore):
                 job.controls.check()  # cancelled: no new chunk; the record keeps the rest
                 # Up to the next chunk boundary: after an opening chunk, the chunks
                 # fall where they would have without it.
-                chunk_size = job.config.chunk_size
+                chunk_size = job.config.chunk_size // pool.chunk_divisor  # see WorkerPool
                 size = min(chunk_size - offset % chunk_size, block.size - offset)
                 # Not while the server fails: there an extra request only costs.
                 calm = self._request_limit.calm
