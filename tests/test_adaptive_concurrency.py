@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,23 @@ class Crowd:
             self.now -= 1
 
 
+def answering_after(
+    latency: float, host: UploadHost, crowd: Crowd
+) -> Callable[[httpx.Request], httpx.Response]:
+    """The host's answers, each mkblk and bput ``latency`` seconds late, counted."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        crowd.enter()
+        try:
+            if latency and not request.url.path.startswith("/mkfile"):
+                time.sleep(latency)
+            return host.handler(request)
+        finally:
+            crowd.leave()
+
+    return answer
+
+
 def settings(tmp_path: Path, **more: Any) -> WcsConfig:
     values: dict[str, Any] = {
         "access_key": AK, "secret_key": SK, "put_url": BASE_URL, "mgr_url": BASE_URL,
@@ -66,16 +84,7 @@ def test_the_sync_pool_widens_while_throughput_grows(
     tmp_path: Path, most: int, grows: bool
 ) -> None:
     host, crowd = UploadHost(), Crowd()
-
-    def slow(request: httpx.Request) -> httpx.Response:
-        crowd.enter()
-        try:
-            if not request.url.path.startswith("/mkfile"):
-                time.sleep(LATENCY)
-            return host.handler(request)
-        finally:
-            crowd.leave()
-
+    slow = answering_after(LATENCY, host, crowd)
     config = settings(tmp_path, max_concurrency=most)
     with Wcs(config, transport=httpx.MockTransport(slow), retry=RetryPolicy(max_retries=0)) as wcs:
         result = wcs.multipart_upload(big_file(tmp_path), "b", "k")
@@ -127,16 +136,7 @@ def test_a_block_opens_with_a_small_chunk_only_while_the_pool_widens(
     and once the pool is at its bound blocks open with a whole chunk again. A small
     answer that took as long as a long path's round trip opens the pool at once."""
     host, crowd = UploadHost(), Crowd()
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        crowd.enter()
-        try:
-            if latency and not request.url.path.startswith("/mkfile"):
-                time.sleep(latency)
-            return host.handler(request)
-        finally:
-            crowd.leave()
-
+    answer = answering_after(latency, host, crowd)
     config = settings(tmp_path, max_concurrency=8)
     with Wcs(
         config, transport=httpx.MockTransport(answer), retry=RetryPolicy(max_retries=0)
@@ -166,16 +166,7 @@ def test_a_long_path_runs_twice_the_requests_with_half_a_chunk_each(
     requests, each with half a chunk, the same bytes in memory. Not when half a chunk
     would be under 1 MiB (a request waits a round trip for its answer)."""
     host, crowd = UploadHost(), Crowd()
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        crowd.enter()
-        try:
-            if not request.url.path.startswith("/mkfile"):
-                time.sleep(LATENCY)
-            return host.handler(request)
-        finally:
-            crowd.leave()
-
+    answer = answering_after(LATENCY, host, crowd)
     config = settings(tmp_path, max_concurrency=8, bput_size=chunk)
     path = big_file(tmp_path)
     with Wcs(

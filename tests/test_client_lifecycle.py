@@ -214,7 +214,12 @@ def test_a_pool_allowed_to_widen_on_a_long_path_runs_and_takes_twice_its_bound()
     with WorkerPool(4, 4, start=2, long_path_width=2) as pool:
         pool.opened(1.0)  # a long path
         assert (pool.most, pool.chunk_divisor) == (8, 2)
-        submitter = threading.Thread(target=lambda: [pool.submit(job) for _ in range(12)])
+
+        def submit_all() -> None:
+            for _ in range(12):
+                pool.submit(job)
+
+        submitter = threading.Thread(target=submit_all)
         submitter.start()
         deadline = time.monotonic() + 10
         while running[0] < 8 and time.monotonic() < deadline:

@@ -47,8 +47,7 @@ trip sooner, and over a long path a round trip is a large part of a transfer's t
 
 def widest_concurrency(config: WcsConfig) -> int:
     """Requests in flight a transfer may ever have: ``most_concurrency``, times
-    :data:`LONG_PATH_WIDTH` once a long path is known (each
-    request then carries that share of a chunk), unless the number is pinned."""
+    :data:`LONG_PATH_WIDTH` once a long path is known, unless the number is pinned."""
     most = most_concurrency(config)
     return most * LONG_PATH_WIDTH if most > start_concurrency(config) else most
 
@@ -76,8 +75,9 @@ class TransferConfig:
     A file's blocks start ``concurrency`` at a time and, while the throughput grows, up
     to ``max_concurrency`` (:mod:`~wcs_ext.transfer.pace`); at most ``max_in_flight``
     blocks are submitted and not yet done (each holds at most one chunk of a file, or its
-    whole bytes for a stream), so memory does not grow with the number of blocks. A
-    stream stays at ``concurrency``: its blocks are held whole in memory.
+    whole bytes for a stream), so memory does not grow with the number of blocks. On a
+    long path both are ``long_path_width`` times as many, each request with that share
+    of a chunk. A stream stays at ``concurrency``: its blocks are held whole in memory.
     """
 
     multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD
