@@ -17,10 +17,11 @@ import httpx
 import pytest
 
 from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsAPIError, WcsClosedError, WcsConfig
+from wcs_ext._async._io import RequestLimit as AsyncRequestLimit
 from wcs_ext._async._io import WorkerPool as AsyncWorkerPool
 from wcs_ext._async.resources.jobs import AsyncFmgrJobs
 from wcs_ext._async.resources.media import AsyncFopsJobs
-from wcs_ext._sync._io import WorkerPool
+from wcs_ext._sync._io import RequestLimit, WorkerPool
 from wcs_ext._sync.resources.jobs import FmgrJobs
 from wcs_ext._sync.resources.media import FopsJobs
 from wcs_ext.transfer.pace import ConcurrencyTuner
@@ -401,6 +402,30 @@ class StormHost(ForgetfulHost):
         finally:
             with self.lock:
                 self.busy -= 1
+
+
+def test_a_retryable_failure_halves_what_was_in_flight_not_the_limit() -> None:
+    """The limit covers the widest a long path may run (36 by default); a short path
+    runs far fewer. A failure among 16 in flight leaves 8 to go on: halving the limit
+    (to 18) would have changed nothing."""
+    limit = RequestLimit(36)
+    for _ in range(16):
+        limit.__enter__()
+    limit.__exit__(None, None, None)  # one of them failed
+    limit.throttled()
+    assert limit.limit == 8
+    limit.throttled()  # another, with 15 still in flight: now the limit is fewer
+    assert limit.limit == 4
+
+    async def the_async_twin() -> int:
+        twin = AsyncRequestLimit(36)
+        for _ in range(16):
+            await twin.__aenter__()
+        await twin.__aexit__(None, None, None)
+        await twin.throttled()
+        return twin.limit
+
+    assert asyncio.run(the_async_twin()) == 8
 
 
 def test_a_storm_of_503s_lowers_the_requests_in_flight_then_they_recover(

@@ -252,8 +252,9 @@ class WorkerPool:
 class RequestLimit:
     """How many requests may be in flight at once, shared by everything a client sends.
 
-    Every answer that says "try again" (a retryable failure) halves the limit, down to
-    one; every success raises it by one, up to ``most``. Under a storm of 503s the client
+    Every answer that says "try again" (a retryable failure) halves the requests that
+    were in flight (the limit, if that is fewer), down to one; every success raises the
+    limit by one, up to ``most``. Under a storm of 503s the client
     as a whole backs off to one request at a time instead of each worker retrying on
     its own; once answers come back, the configured concurrency returns. Retries also
     take a token of the client's :class:`~wcs_ext._retry.RetryBudget` first.
@@ -270,6 +271,11 @@ class RequestLimit:
     def calm(self) -> bool:
         """No retryable failure holds the limit down: the server answers as it should."""
         return self._limit == self._most
+
+    @property
+    def limit(self) -> int:
+        """How many requests may be in flight now."""
+        return self._limit
 
     def _condition(self) -> asyncio.Condition:
         if self._changed is None:
@@ -303,4 +309,8 @@ class RequestLimit:
             await asyncio.sleep(wait)
 
     async def throttled(self) -> None:
-        self._limit = max(1, self._limit // 2)
+        """A request that was in flight failed and may be retried (it is no longer
+        counted): half of those that were in flight may go on. Halving the limit alone
+        did nothing while fewer ran than it allowed (``most`` covers the widest a long
+        path may run, a short one runs far fewer)."""
+        self._limit = max(1, min(self._limit, self._in_flight + 1) // 2)
