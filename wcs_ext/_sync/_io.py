@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import protocol, transfer
 from .._retry import RetryBudget
+from ..transfer.pool_view import TunedPool
 
 if TYPE_CHECKING:
     # Names for annotations; at run time these modules load on first use
@@ -152,7 +153,7 @@ class Cancelled(Exception):
     """Another job failed (or the caller was interrupted): this one stops between steps."""
 
 
-class WorkerPool:
+class WorkerPool(TunedPool):
     """Runs submitted jobs on up to ``workers`` threads, ``start`` of them at once at
     first (all by default); :meth:`submit` waits while ``max_pending`` jobs are submitted
     and unfinished (bounded look-ahead, so memory does not grow with the number of jobs).
@@ -272,28 +273,6 @@ class WorkerPool:
                 with self._idle:
                     self._unfinished -= 1
                     self._idle.notify_all()
-
-    @property
-    def limit(self) -> int:
-        """How many jobs may run at once now."""
-        return self._tuner.limit
-
-    @property
-    def most(self) -> int:
-        """How many jobs may ever run at once (more once a long path is known)."""
-        return self._tuner.most
-
-    @property
-    def chunk_divisor(self) -> int:
-        """What a job's chunk is divided by: more requests, each smaller, on a long
-        path (see the tuner's ``long_path_width``)."""
-        return self._tuner.chunk_divisor
-
-    @property
-    def opening(self) -> bool:
-        """A request sent now is better small (see the tuner's
-        :meth:`~wcs_ext.transfer.pace.ConcurrencyTuner.small_requests_help`)."""
-        return self._tuner.small_requests_help(self._expected)
 
     def _take_turn(self) -> bool:
         """Wait until one more job may run; False when the pool was stopped meanwhile."""

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from . import object_urls as object_urls
     from . import pace as pace
     from . import partial_download as partial_download
+    from . import pool_view as pool_view
     from . import progress as progress
     from . import readers as readers
     from . import record as record
