@@ -56,6 +56,12 @@ class ProgressTracker:
     ) -> None:
         self._callback = callback
         self._lock = threading.Lock()
+        # Snapshots reach the callback in the order they were taken, one at a time: two
+        # workers telling it at once could otherwise end on the older one (a progress
+        # line of 80% after the one of 100%). One overtaken by a newer is dropped.
+        self._telling = threading.Lock()
+        self._taken = 0
+        self._told = 0
         self._started = time.monotonic()
         self.total = total
         self.done = done
@@ -63,13 +69,27 @@ class ProgressTracker:
     def add(self, delta: int) -> None:
         with self._lock:
             self.done += delta
-            snapshot = TransferProgress(self.done, self.total, time.monotonic() - self._started)
-        if self._callback is not None and delta:
-            self._callback(snapshot)
+            snapshot = self._snapshot()
+        if delta:
+            self._tell(*snapshot)
 
     def set_total(self, total: int) -> None:
         with self._lock:
             self.total = total
-            snapshot = TransferProgress(self.done, total, time.monotonic() - self._started)
-        if self._callback is not None:
+            snapshot = self._snapshot()
+        self._tell(*snapshot)
+
+    def _snapshot(self) -> tuple[int, TransferProgress]:
+        """The state now and its number (called with the lock held)."""
+        self._taken += 1
+        elapsed = time.monotonic() - self._started
+        return self._taken, TransferProgress(self.done, self.total, elapsed)
+
+    def _tell(self, number: int, snapshot: TransferProgress) -> None:
+        if self._callback is None:
+            return
+        with self._telling:
+            if number < self._told:
+                return  # a newer one was told already
+            self._told = number
             self._callback(snapshot)
