@@ -17,9 +17,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.upload_host import AK, BASE_URL, BLOCK, SK, UploadHost
-from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsConfig
+from tests.upload_host import AK, BASE_URL, BLOCK, SK, UploadHost, reply
+from wcs_ext import AsyncWcs, RetryPolicy, Wcs, WcsConfig, _retry
 from wcs_ext._async.transfer.multipart import OPENING_CHUNK
+from wcs_ext._sync import _io as sync_io
 from wcs_ext._sync.transfer import multipart
 from wcs_ext.protocol.checksum import etag_file
 from wcs_ext.transfer.pace import ConcurrencyTuner
@@ -209,6 +210,7 @@ def test_an_opening_chunk_is_timed_without_the_making_of_the_http_client(
         return real_opened(self, seconds)
 
     monkeypatch.setattr(httpx.Client, "__init__", init)
+    monkeypatch.setattr(_retry, "time", Clock)  # what times an attempt
     monkeypatch.setattr(multipart, "time", Clock)
     monkeypatch.setattr(ConcurrencyTuner, "opened", opened)
     host = UploadHost()
@@ -218,3 +220,46 @@ def test_an_opening_chunk_is_timed_without_the_making_of_the_http_client(
         assert wcs.multipart_upload(big_file(tmp_path), "b", "k").hash is not None
     assert timed, "no block opened small"
     assert all(seconds < 3600 for seconds in timed), timed
+
+
+def test_a_retried_opening_chunk_is_timed_from_its_answered_attempt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first opening chunk is answered 503 and goes again: its time is that of the
+    attempt that was answered, not of the wait before it. Counted from the first
+    attempt, a storm of 503s on loopback read as a long path: the upload widened to
+    twice its bound, with half chunks (twice the requests into a failing server).
+    Here a wait before a retry moves every clock on by an hour and sleeps not at all."""
+    skipped = [0.0]
+
+    class Clock:
+        @staticmethod
+        def monotonic() -> float:
+            return time.monotonic() + skipped[0]
+
+        time = staticmethod(time.time)
+
+    def sleep(seconds: float) -> None:
+        skipped[0] += 3600.0
+
+    timed: list[float] = []
+    real_opened = ConcurrencyTuner.opened
+
+    def opened(self: ConcurrencyTuner, seconds: float) -> int:
+        timed.append(seconds)
+        return real_opened(self, seconds)
+
+    monkeypatch.setattr(_retry, "time", Clock)
+    monkeypatch.setattr(multipart, "time", Clock)
+    monkeypatch.setattr(sync_io, "sleep", sleep)
+    monkeypatch.setattr(ConcurrencyTuner, "opened", opened)
+    host = UploadHost()
+    host.inject("mkblk", reply(503, {"code": 503, "message": "injected 503"}))
+    config = settings(tmp_path, max_concurrency=8, concurrency=1)
+    with Wcs(config, transport=httpx.MockTransport(host.handler)) as wcs:
+        assert wcs.multipart_upload(big_file(tmp_path), "b", "k").hash is not None
+    assert skipped[0] >= 3600, "the opening chunk was not retried"
+    assert timed, "no block opened small"
+    assert all(seconds < 3600 for seconds in timed), timed
+    sizes = {size for _, size in _bodies(host)}
+    assert BLOCK // 8 not in sizes, sizes  # no half chunks: the path is not long

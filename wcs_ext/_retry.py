@@ -15,7 +15,7 @@ import time
 
 import attrs
 
-__all__ = ["RetryBudget", "RetryPolicy", "is_retryable_status"]
+__all__ = ["AttemptClock", "RetryBudget", "RetryPolicy", "is_retryable_status"]
 
 _MAX_RETRY_AFTER = 60.0
 """A longer Retry-After means the server wants us gone for a while: fail instead."""
@@ -45,6 +45,27 @@ def _parse_retry_after(value: str | None, now: float) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - now)
+
+
+class AttemptClock:
+    """When the last attempt of a call went on the wire: how long the answer took is
+    measured from there. From the first attempt, the waits before retries counted too:
+    a storm of 503s on loopback read as a long path, and the transfer widened into it."""
+
+    __slots__ = ("_sent_at",)
+
+    def __init__(self) -> None:
+        self._sent_at: float | None = None
+
+    def sending(self) -> None:
+        """An attempt goes now (after its wait for a request slot and its HTTP client)."""
+        self._sent_at = time.monotonic()
+
+    def seconds(self) -> float:
+        """From the last attempt's sending until now."""
+        if self._sent_at is None:
+            raise RuntimeError("no attempt was sent")
+        return time.monotonic() - self._sent_at
 
 
 @attrs.frozen(kw_only=True)

@@ -23,7 +23,7 @@ from .._hosts import Route
 from .._operation import Operation
 from .._request_log import exchange_line, request_log
 from .._responses import Failure, next_delay, status_failure, transport_failure
-from .._retry import RetryPolicy
+from .._retry import AttemptClock, RetryPolicy
 from ..config import WcsConfig
 from . import _io
 from .transfer.throttle import send_paced
@@ -103,9 +103,11 @@ class AsyncClientCore(BaseClient):
         op: Operation[T],
         retry: RetryPolicy | None = None,
         controls: TransferControls | None = None,
+        clock: AttemptClock | None = None,
     ) -> T:
         """Send ``op`` until it succeeds or fails for good (``retry``: the client's
-        policy; ``controls``: the bandwidth limit and cancel signal of its transfer);
+        policy; ``controls``: the bandwidth limit and cancel signal of its transfer;
+        ``clock``: told when each attempt goes, for timing the answered one);
         with several hosts, a retry after a host failed goes to the next (``_hosts.py``)."""
         policy = retry or self._retry
         pool = self._pool(op.host)
@@ -114,7 +116,7 @@ class AsyncClientCore(BaseClient):
         while True:
             if controls is not None:
                 controls.check()  # not even a retry once cancelled
-            outcome = await self._attempt(op, None if route is None else route.url, controls)
+            outcome = await self._attempt(op, None if route is None else route.url, controls, clock)
             if not isinstance(outcome, Failure):
                 if route is not None:
                     route.succeeded()
@@ -142,10 +144,14 @@ class AsyncClientCore(BaseClient):
             controls.check()
 
     async def _attempt(
-        self, op: Operation[T], base_url: str | None, controls: TransferControls | None = None
+        self,
+        op: Operation[T],
+        base_url: str | None,
+        controls: TransferControls | None = None,
+        clock: AttemptClock | None = None,
     ) -> T | Failure:
         async with self._request_limit:
-            outcome = await self._send(op, base_url, controls)
+            outcome = await self._send(op, base_url, controls, clock)
         if isinstance(outcome, Failure):
             if outcome.retryable:
                 await self._request_limit.throttled()  # the client backs off as a whole
@@ -154,13 +160,19 @@ class AsyncClientCore(BaseClient):
         return outcome
 
     async def _send(
-        self, op: Operation[T], base_url: str | None, controls: TransferControls | None = None
+        self,
+        op: Operation[T],
+        base_url: str | None,
+        controls: TransferControls | None = None,
+        clock: AttemptClock | None = None,
     ) -> T | Failure:
         try:
             if op.host == "download":  # any URL: its own client, by the URL's scheme
                 http = self._download_http(str(op.request["url"]))
             else:
                 http = self._http(op.host, base_url)
+            if clock is not None:
+                clock.sending()
             if controls is not None and controls.active:
                 response = await send_paced(http, op.request, controls)
             else:

@@ -25,7 +25,7 @@ from .._hosts import Route
 from .._operation import Operation
 from .._request_log import exchange_line, request_log
 from .._responses import Failure, next_delay, status_failure, transport_failure
-from .._retry import RetryPolicy
+from .._retry import AttemptClock, RetryPolicy
 from ..config import WcsConfig
 from . import _io
 from .transfer.throttle import send_paced
@@ -105,9 +105,11 @@ class SyncClientCore(BaseClient):
         op: Operation[T],
         retry: RetryPolicy | None = None,
         controls: TransferControls | None = None,
+        clock: AttemptClock | None = None,
     ) -> T:
         """Send ``op`` until it succeeds or fails for good (``retry``: the client's
-        policy; ``controls``: the bandwidth limit and cancel signal of its transfer);
+        policy; ``controls``: the bandwidth limit and cancel signal of its transfer;
+        ``clock``: told when each attempt goes, for timing the answered one);
         with several hosts, a retry after a host failed goes to the next (``_hosts.py``)."""
         policy = retry or self._retry
         pool = self._pool(op.host)
@@ -116,7 +118,7 @@ class SyncClientCore(BaseClient):
         while True:
             if controls is not None:
                 controls.check()  # not even a retry once cancelled
-            outcome = self._attempt(op, None if route is None else route.url, controls)
+            outcome = self._attempt(op, None if route is None else route.url, controls, clock)
             if not isinstance(outcome, Failure):
                 if route is not None:
                     route.succeeded()
@@ -144,10 +146,14 @@ class SyncClientCore(BaseClient):
             controls.check()
 
     def _attempt(
-        self, op: Operation[T], base_url: str | None, controls: TransferControls | None = None
+        self,
+        op: Operation[T],
+        base_url: str | None,
+        controls: TransferControls | None = None,
+        clock: AttemptClock | None = None,
     ) -> T | Failure:
         with self._request_limit:
-            outcome = self._send(op, base_url, controls)
+            outcome = self._send(op, base_url, controls, clock)
         if isinstance(outcome, Failure):
             if outcome.retryable:
                 self._request_limit.throttled()  # the client backs off as a whole
@@ -156,13 +162,19 @@ class SyncClientCore(BaseClient):
         return outcome
 
     def _send(
-        self, op: Operation[T], base_url: str | None, controls: TransferControls | None = None
+        self,
+        op: Operation[T],
+        base_url: str | None,
+        controls: TransferControls | None = None,
+        clock: AttemptClock | None = None,
     ) -> T | Failure:
         try:
             if op.host == "download":  # any URL: its own client, by the URL's scheme
                 http = self._download_http(str(op.request["url"]))
             else:
                 http = self._http(op.host, base_url)
+            if clock is not None:
+                clock.sending()
             if controls is not None and controls.active:
                 response = send_paced(http, op.request, controls)
             else:

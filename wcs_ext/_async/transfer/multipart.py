@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ... import protocol, transfer
+from ..._retry import AttemptClock
 from ...errors import WcsAPIError, WcsConflictError, WcsInputError
 from ...models import UploadResult
 from .._io import BesideCall, BytesReader, FileReader, StreamReader, WorkerPool
@@ -237,8 +238,9 @@ class AsyncMultipartUploads(AsyncClientCore):
         self, job: UploadJob, block: BlockSpan, ctx: str, offset: int, chunk: bytes
     ) -> tuple[BlockAck, float]:
         """One mkblk (at the block's start) or bput, checked against the chunk sent; and
-        the seconds from its sending to its answer (the pool's measure of the path), its
-        building left out: the first one imports its endpoint's module."""
+        the seconds from its sending to its answer (the pool's measure of the path): of
+        its last attempt, the waits before retries left out, and so is its building
+        (the first one imports its endpoint's module)."""
         token = job.tokens.token()
         if offset == 0:
             op = job.requests.make_block(token, job.batch, block.size, block.index, chunk)
@@ -246,9 +248,9 @@ class AsyncMultipartUploads(AsyncClientCore):
         else:
             op = job.requests.put_chunk(token, job.batch, ctx, offset, chunk)
             retry = job.config.retries.bput
-        sent_at = time.monotonic()
-        ack = await self._run(op, retry, job.controls)
-        seconds = time.monotonic() - sent_at
+        clock = AttemptClock()
+        ack = await self._run(op, retry, job.controls, clock)
+        seconds = clock.seconds()
         transfer.upload_plan.check_ack(ack, chunk, offset + len(chunk), op.what)
         return ack, seconds
 
