@@ -249,8 +249,8 @@ def test_a_retried_opening_chunk_is_timed_from_its_answered_attempt(
         timed.append(seconds)
         return real_opened(self, seconds)
 
-    monkeypatch.setattr(_retry, "time", Clock)
-    monkeypatch.setattr(multipart, "time", Clock)
+    monkeypatch.setattr(_retry, "time", Clock)  # what times an attempt
+    monkeypatch.setattr(multipart, "time", Clock)  # what timed the whole call, before
     monkeypatch.setattr(sync_io, "sleep", sleep)
     monkeypatch.setattr(ConcurrencyTuner, "opened", opened)
     host = UploadHost()
