@@ -2,8 +2,10 @@
 
 :class:`AttemptLog` is an httpx transport around the real one: each request is one
 :class:`Attempt` (when it started, when its answer ended or failed, its status, how
-many body bytes came). Attempts of the same request (method, URL, body) in a row form
-a chain: one call and its retries. :func:`retry_gaps` pairs each failed attempt with
+many body bytes came). Attempts of the same request (method, URL, body, ``Range``) in
+a row form a chain: one call and its retries. The range tells apart the slices of one
+download, which go to one URL at the same time: one slice's request is not another's
+retry. :func:`retry_gaps` pairs each failed attempt with
 the next one of its chain and says what the :class:`~wcs_ext.RetryPolicy` demands of
 the wait between them, so tests can assert on the differences of attempt times (never
 on a total wall-clock time).
@@ -49,8 +51,8 @@ class Attempt:
     complete: bool = False
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.method, self.url, self.digest)
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.method, self.url, self.digest, self.range or "")
 
     @property
     def is_download(self) -> bool:
@@ -155,7 +157,7 @@ class AttemptLog(httpx.BaseTransport):
 
     def chains(self) -> list[list[Attempt]]:
         """Attempts grouped into calls: same request, in a row until one succeeded."""
-        open_chains: dict[tuple[str, str, str], list[Attempt]] = {}
+        open_chains: dict[tuple[str, str, str, str], list[Attempt]] = {}
         done: list[list[Attempt]] = []
         with self._lock:
             attempts = sorted(self.attempts, key=lambda a: a.start)
