@@ -10,15 +10,12 @@ one request. Each command runs in a fresh process, alternating A B A B, against 
 emulator; the figures are the medians of the child's wall time and CPU time (user +
 system, from ``os.wait4``), and the ratio original/wcs-ext (above 1: wcs-ext faster).
 
-The project's own modules are compiled to bytecode first, as installing a package does
-(``pip install`` compiles it); otherwise a checkout that never wrote ``__pycache__``
-(``PYTHONDONTWRITEBYTECODE``) would pay for compiling every module on every run.
+The project's own modules are compiled to bytecode first (:mod:`bench.bytecode`).
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
 import datetime as dt
 import os
 import statistics
@@ -35,6 +32,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout that is not ins
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_upload import AK, BUCKET, SK, Emulator  # noqa: E402
+from bench.bytecode import compile_project  # noqa: E402
 from bench.results import save  # noqa: E402
 from tests.original_sdk import OriginalSdkError, ensure_original_sdk, write_wcscfg  # noqa: E402
 from wcs_ext import Wcs, WcsConfig  # noqa: E402
@@ -93,8 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OriginalSdkError as exc:
         print(f"error: the original SDK (the baseline) is unavailable:\n{exc}", file=sys.stderr)
         return 1
-    for package in ("wcs_ext", "generated/wcs_client"):
-        compileall.compile_dir(ROOT / package, quiet=1)
+    compile_project()
     wcscmd = sdk.find_wcscmd()
     report: dict[str, Any] = {"when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     with tempfile.TemporaryDirectory(prefix="wcs-bench-start-") as folder:
