@@ -40,6 +40,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout that is not ins
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_upload import AK, BUCKET, SK, Emulator, work_root, write_random_file  # noqa: E402
+from bench.bytecode import compile_project  # noqa: E402
 from bench.link import PROFILES, LinkProfile  # noqa: E402
 from bench.results import save  # noqa: E402
 from tests.original_sdk import (  # noqa: E402
@@ -248,6 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OriginalSdkError as exc:
         print(f"error: the original SDK (the baseline) is unavailable:\n{exc}", file=sys.stderr)
         return 1
+    compile_project()  # each child starts from bytecode, as the original's does
     report: dict[str, Any] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
